@@ -1,0 +1,56 @@
+//! The shared state of a running server, and the seeding of its accounts.
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::store::accounts::RootKey;
+use crate::store::{Store, StoreError};
+
+/// What every request handler can reach.
+#[derive(Debug)]
+pub struct App {
+    /// The settings iamd was started with.
+    pub config: Config,
+    /// The persistent state.
+    pub store: Store,
+    /// The time source.
+    pub clock: Clock,
+}
+
+impl App {
+    /// Creates the configured accounts that do not exist yet (the default one and `--account`s).
+    ///
+    /// # Errors
+    /// A database failure.
+    pub async fn seed(&self) -> Result<(), StoreError> {
+        let existing = self.store.list_accounts().await?;
+        let default = (
+            self.config.account_id.as_str(),
+            self.config.root_access_key_id.as_str(),
+            self.config.root_secret_access_key.as_str(),
+        );
+        let extras = self.config.accounts.iter().map(|a| {
+            (a.account_id.as_str(), a.access_key_id.as_str(), a.secret_access_key.as_str())
+        });
+        for (account_id, access_key_id, secret_access_key) in std::iter::once(default).chain(extras) {
+            if existing.iter().any(|id| id == account_id) {
+                continue;
+            }
+            let key = RootKey { access_key_id, secret_access_key };
+            match self.store.create_account(account_id, &key, self.clock.now()).await {
+                Ok(()) | Err(StoreError::AlreadyExists) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
+    /// Back to the freshly-started state: an empty store, the configured accounts, the wall clock.
+    ///
+    /// # Errors
+    /// A database failure.
+    pub async fn reset(&self) -> Result<(), StoreError> {
+        self.store.clear().await?;
+        self.clock.reset();
+        self.seed().await
+    }
+}

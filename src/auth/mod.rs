@@ -1,0 +1,140 @@
+//! Authentication: find the SigV4 signature, verify it against the stored secret, and
+//! resolve the principal. Policy decisions are not made here.
+//! See <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv.html>.
+
+pub mod parse;
+pub mod principal;
+pub mod sigv4;
+pub mod verify;
+
+use http::HeaderMap;
+
+use crate::app::App;
+use crate::config::AuthMode;
+use crate::protocol::{ApiError, ErrorCode};
+use crate::store::AccessKeyStatus;
+pub use parse::SignatureInput;
+pub use principal::{Principal, PrincipalKind};
+
+const INVALID_TOKEN: &str = "The security token included in the request is invalid.";
+const SIGNATURE_MISMATCH: &str = "The request signature we calculated does not match the \
+    signature you provided. Check your AWS Secret Access Key and signing method. Consult the \
+    service documentation for details.";
+
+/// Why a request was not authenticated.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    /// No signature at all.
+    #[error("request is missing authentication")]
+    Missing,
+    /// A malformed or incomplete signature; the message is AWS's.
+    #[error("incomplete signature: {0}")]
+    Incomplete(String),
+    /// The query string cannot be canonicalized.
+    #[error("malformed query string: {0}")]
+    MalformedQuery(sigv4::QueryError),
+    /// Time window or scope wrong; the message is AWS's.
+    #[error("signature rejected: {0}")]
+    Rejected(String),
+    /// Unknown, inactive or misused access key or session token.
+    #[error("invalid access key or token")]
+    InvalidToken,
+    /// The signature differs from ours.
+    #[error("signature mismatch")]
+    Mismatch {
+        /// What we signed, for the debug log.
+        canonical_request: String,
+        /// What we signed, for the debug log.
+        string_to_sign: String,
+    },
+    /// The store failed.
+    #[error("credential lookup failed")]
+    Store(#[from] crate::store::StoreError),
+}
+
+impl From<AuthError> for ApiError {
+    fn from(error: AuthError) -> Self {
+        match error {
+            AuthError::Missing => ApiError::new(
+                ErrorCode::MissingAuthenticationToken,
+                "Request is missing Authentication Token",
+            ),
+            AuthError::Incomplete(message) => ApiError::new(ErrorCode::IncompleteSignature, message),
+            AuthError::MalformedQuery(e) => ApiError::new(ErrorCode::MalformedQueryString, e.to_string()),
+            AuthError::Rejected(message) => ApiError::new(ErrorCode::SignatureDoesNotMatch, message),
+            AuthError::InvalidToken => ApiError::new(ErrorCode::InvalidClientTokenId, INVALID_TOKEN),
+            AuthError::Mismatch { .. } => ApiError::new(ErrorCode::SignatureDoesNotMatch, SIGNATURE_MISMATCH),
+            AuthError::Store(e) => ApiError::internal(&e),
+        }
+    }
+}
+
+/// The parts of an HTTP request that authentication reads.
+#[derive(Debug)]
+pub struct RequestView<'a> {
+    /// Upper-case method.
+    pub method: &'a str,
+    /// The path as received.
+    pub path: &'a str,
+    /// The query string as received (without `?`).
+    pub raw_query: &'a str,
+    /// The query string decoded into pairs.
+    pub query: &'a [(String, String)],
+    /// All headers.
+    pub headers: &'a HeaderMap,
+    /// The raw body.
+    pub body: &'a [u8],
+}
+
+/// Authenticates a request for `service` under the configured mode.
+///
+/// # Errors
+/// The `AuthError` AWS would answer with.
+pub async fn authenticate(
+    app: &App,
+    req: &RequestView<'_>,
+    signature: Option<&SignatureInput>,
+    service: crate::protocol::Service,
+) -> Result<Principal, AuthError> {
+    if app.config.auth_mode == AuthMode::Off {
+        return accept_unverified(app, req).await;
+    }
+    let input = signature.ok_or(AuthError::Missing)?;
+    verify::check_time(input, app.clock.wall_now())?;
+    verify::check_scope(input, service.signing_name())?;
+    verify::check_signed_headers(input, req)?;
+
+    let key_id = &input.scope.access_key_id;
+    let credential = app.store.find_credential(key_id).await?.ok_or(AuthError::InvalidToken)?;
+    if credential.status != AccessKeyStatus::Active || input.session_token.is_some() {
+        return Err(AuthError::InvalidToken);
+    }
+    if let Err(error) = verify::check_signature(input, req, &credential.secret) {
+        if let AuthError::Mismatch { canonical_request, string_to_sign } = &error {
+            tracing::debug!(
+                access_key_id = %key_id,
+                %canonical_request,
+                %string_to_sign,
+                "signature mismatch: this is what the server signed"
+            );
+        }
+        return Err(error);
+    }
+    Ok(Principal::root(&credential.account_id, Some(credential.access_key_id.clone())))
+}
+
+/// `off` mode: a known key speaks for its owner, a 12-digit key id selects that account,
+/// anything else is the default account's root.
+async fn accept_unverified(app: &App, req: &RequestView<'_>) -> Result<Principal, AuthError> {
+    let claimed = parse::claimed_access_key_id(req.headers, req.query);
+    if let Some(key_id) = &claimed {
+        if let Some(credential) = app.store.find_credential(key_id).await? {
+            return Ok(Principal::root(&credential.account_id, claimed.clone()));
+        }
+        if key_id.len() == 12 && key_id.bytes().all(|b| b.is_ascii_digit()) {
+            app.store.ensure_account(key_id, app.clock.now()).await?;
+            return Ok(Principal::root(key_id, claimed.clone()));
+        }
+    }
+    Ok(Principal::root(&app.config.account_id, claimed))
+}

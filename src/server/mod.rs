@@ -1,0 +1,196 @@
+//! The HTTP server: accept loop, per-connection limits and timeouts, graceful shutdown, and
+//! the per-request wrapper (request id, body cap, one log line). AWS semantics live in
+//! `gateway`; iamd's own endpoints in `admin`.
+
+pub mod admin;
+mod conn;
+pub mod gateway;
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http::{HeaderValue, Request, Response, StatusCode};
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+use tracing::{field, Instrument};
+
+use crate::app::App;
+use crate::protocol::{xml, ApiError, ErrorCode, Service};
+
+/// How long a client may take to send a request's headers.
+const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a keep-alive connection may sit without traffic.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(75);
+/// How long shutdown waits for requests in flight.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Serves `listener` until `shutdown` completes, then drains open connections.
+pub async fn run(listener: TcpListener, app: Arc<App>, shutdown: impl Future<Output = ()>) {
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let mut connections = JoinSet::new();
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _peer)) => {
+                    connections.spawn(serve_connection(stream, app.clone(), stop_rx.clone()));
+                }
+                Err(error) => {
+                    // Typically out of file descriptors: back off instead of spinning.
+                    tracing::warn!(%error, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            },
+            () = &mut shutdown => break,
+        }
+        while connections.try_join_next().is_some() {}
+    }
+    tracing::info!(open_connections = connections.len(), "shutting down");
+    drop(listener);
+    let _ = stop_tx.send(true);
+    let drained = tokio::time::timeout(DRAIN_TIMEOUT, async {
+        while connections.join_next().await.is_some() {}
+    })
+    .await;
+    if drained.is_err() {
+        tracing::warn!("connections still open after the drain timeout; closing them");
+        connections.abort_all();
+    }
+    app.store.close().await;
+}
+
+async fn serve_connection(stream: TcpStream, app: Arc<App>, mut stop: watch::Receiver<bool>) {
+    let _ = stream.set_nodelay(true);
+    let activity = conn::Activity::new();
+    let in_flight = Arc::new(AtomicUsize::new(0));
+    let io = TokioIo::new(conn::Tracked::new(stream, activity.clone()));
+    let service = {
+        let in_flight = in_flight.clone();
+        service_fn(move |request| {
+            let app = app.clone();
+            let in_flight = in_flight.clone();
+            async move {
+                in_flight.fetch_add(1, Ordering::AcqRel);
+                let response = handle(&app, request).await;
+                in_flight.fetch_sub(1, Ordering::AcqRel);
+                Ok::<_, Infallible>(response)
+            }
+        })
+    };
+    let connection = http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT)
+        .keep_alive(true)
+        .serve_connection(io, service);
+    tokio::pin!(connection);
+    let mut idle_check = tokio::time::interval(IDLE_TIMEOUT / 4);
+    let mut closing = false;
+    loop {
+        tokio::select! {
+            result = connection.as_mut() => {
+                if let Err(error) = result {
+                    tracing::debug!(%error, "connection ended with an error");
+                }
+                return;
+            }
+            _ = stop.changed(), if !closing => {
+                connection.as_mut().graceful_shutdown();
+                closing = true;
+            }
+            _ = idle_check.tick(), if !closing => {
+                let idle = in_flight.load(Ordering::Acquire) == 0 && activity.idle_for() >= IDLE_TIMEOUT;
+                if idle {
+                    connection.as_mut().graceful_shutdown();
+                    closing = true;
+                }
+            }
+        }
+    }
+}
+
+/// One request: id, span, body cap, route to admin or AWS, one log line.
+async fn handle(app: &App, request: Request<Incoming>) -> Response<Full<Bytes>> {
+    let started = Instant::now();
+    let request_id = crate::ids::request_id();
+    let span = tracing::info_span!(
+        "request",
+        request_id = %request_id,
+        action = field::Empty,
+        access_key_id = field::Empty,
+        principal = field::Empty,
+    );
+    async move {
+        let (parts, body) = request.into_parts();
+        let path = parts.uri.path().to_owned();
+        let body = match read_body(body, app.config.max_body_bytes).await {
+            Ok(body) => body,
+            Err(error) => {
+                let status = error.code().status();
+                let xml = xml::error_document(Service::Iam, &error, &request_id);
+                log_request(status, None, Some(error.code()), started);
+                return respond(status, "text/xml", Bytes::from(xml), &request_id);
+            }
+        };
+        if admin::is_admin_path(&path) {
+            let (status, json) = admin::handle(app, &parts.method, &path, &body).await;
+            log_request(status, None, None, started);
+            return respond(status, "application/json", admin::to_bytes(&json), &request_id);
+        }
+        let outcome = gateway::handle(app, &parts, &body, &request_id).await;
+        log_request(outcome.status, outcome.action.map(gateway::Action::name), outcome.error, started);
+        respond(outcome.status, "text/xml", Bytes::from(outcome.body), &request_id)
+    }
+    .instrument(span)
+    .await
+}
+
+async fn read_body(body: Incoming, limit: usize) -> Result<Bytes, ApiError> {
+    match Limited::new(body, limit).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(error) if error.is::<http_body_util::LengthLimitError>() => Err(ApiError::new(
+            ErrorCode::RequestEntityTooLarge,
+            format!("Request body is larger than the limit of {limit} bytes."),
+        )),
+        Err(error) => {
+            tracing::debug!(%error, "reading the request body failed");
+            Err(ApiError::new(ErrorCode::MalformedQueryString, "The request body could not be read."))
+        }
+    }
+}
+
+fn log_request(status: StatusCode, action: Option<&str>, error: Option<ErrorCode>, started: Instant) {
+    let span = tracing::Span::current();
+    if let Some(action) = action {
+        span.record("action", action);
+    }
+    let latency_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+    let error_code = error.map(ErrorCode::as_str);
+    if status == StatusCode::NOT_IMPLEMENTED {
+        tracing::warn!(status = status.as_u16(), error_code, latency_us, "request for an unimplemented action");
+    } else if status.is_server_error() {
+        tracing::error!(status = status.as_u16(), error_code, latency_us, "request failed");
+    } else {
+        tracing::info!(status = status.as_u16(), error_code, latency_us, "request");
+    }
+}
+
+fn respond(status: StatusCode, content_type: &'static str, body: Bytes, request_id: &str) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(body));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(http::header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(id) = HeaderValue::from_str(request_id) {
+        headers.insert("x-amzn-requestid", id);
+    }
+    response
+}

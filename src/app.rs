@@ -29,14 +29,26 @@ impl App {
             self.config.root_secret_access_key.as_str(),
         );
         let extras = self.config.accounts.iter().map(|a| {
-            (a.account_id.as_str(), a.access_key_id.as_str(), a.secret_access_key.as_str())
+            (
+                a.account_id.as_str(),
+                a.access_key_id.as_str(),
+                a.secret_access_key.as_str(),
+            )
         });
-        for (account_id, access_key_id, secret_access_key) in std::iter::once(default).chain(extras) {
+        for (account_id, access_key_id, secret_access_key) in std::iter::once(default).chain(extras)
+        {
             if existing.iter().any(|id| id == account_id) {
                 continue;
             }
-            let key = RootKey { access_key_id, secret_access_key };
-            match self.store.create_account(account_id, &key, self.clock.now()).await {
+            let key = RootKey {
+                access_key_id,
+                secret_access_key,
+            };
+            match self
+                .store
+                .create_account(account_id, &key, self.clock.now())
+                .await
+            {
                 Ok(()) | Err(StoreError::AlreadyExists) => {}
                 Err(e) => return Err(e),
             }

@@ -11,6 +11,9 @@ pub fn root(account_id: &str) -> String {
 mod tests {
     #[test]
     fn root_arn_has_an_empty_region() {
-        assert_eq!(super::root("000000000000"), "arn:aws:iam::000000000000:root");
+        assert_eq!(
+            super::root("000000000000"),
+            "arn:aws:iam::000000000000:root"
+        );
     }
 }

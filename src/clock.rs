@@ -33,7 +33,8 @@ impl Clock {
 
     /// Moves lifetime time forward (or back, for a negative value) by `by`.
     pub fn advance(&self, by: TimeDelta) {
-        self.offset_ms.fetch_add(by.num_milliseconds(), Ordering::Relaxed);
+        self.offset_ms
+            .fetch_add(by.num_milliseconds(), Ordering::Relaxed);
     }
 
     /// The current offset from the wall clock.

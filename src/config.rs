@@ -75,7 +75,12 @@ pub struct Config {
     pub root_access_key_id: String,
 
     /// Secret access key of the default account's root user.
-    #[arg(long, env = "IAMD_ROOT_SECRET_ACCESS_KEY", default_value = "test", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "IAMD_ROOT_SECRET_ACCESS_KEY",
+        default_value = "test",
+        hide_env_values = true
+    )]
     pub root_secret_access_key: String,
 
     /// More accounts to create at start-up, as `ID` or `ID:ACCESS_KEY_ID:SECRET`.
@@ -142,7 +147,9 @@ fn parse_extra_account(value: &str) -> Result<ExtraAccount, String> {
             access_key_id: (*key).to_owned(),
             secret_access_key: (*secret).to_owned(),
         }),
-        _ => Err(format!("`{value}` is neither ID nor ID:ACCESS_KEY_ID:SECRET")),
+        _ => Err(format!(
+            "`{value}` is neither ID nor ID:ACCESS_KEY_ID:SECRET"
+        )),
     }
 }
 
@@ -162,8 +169,13 @@ mod tests {
 
     #[test]
     fn extra_accounts_take_an_id_or_an_id_with_keys() {
-        let config = Config::from_args(["--account", "111111111111", "--account", "222222222222:AK:SK"])
-            .unwrap_or_else(|e| panic!("{e}"));
+        let config = Config::from_args([
+            "--account",
+            "111111111111",
+            "--account",
+            "222222222222:AK:SK",
+        ])
+        .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(config.accounts[0].access_key_id, "111111111111");
         assert_eq!(config.accounts[1].secret_access_key, "SK");
         assert!(Config::from_args(["--account", "12"]).is_err());

@@ -8,8 +8,14 @@ use crate::sts::{self, StsAction};
 /// The Markdown table of every action, one row each, with a count per service.
 #[must_use]
 pub fn markdown() -> String {
-    let iam_done = IamAction::ALL.iter().filter(|a| iam::is_implemented(**a)).count();
-    let sts_done = StsAction::ALL.iter().filter(|a| sts::is_implemented(**a)).count();
+    let iam_done = IamAction::ALL
+        .iter()
+        .filter(|a| iam::is_implemented(**a))
+        .count();
+    let sts_done = StsAction::ALL
+        .iter()
+        .filter(|a| sts::is_implemented(**a))
+        .count();
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -21,7 +27,11 @@ pub fn markdown() -> String {
     let rows = StsAction::ALL
         .iter()
         .map(|a| ("STS", a.as_str(), sts::is_implemented(*a)))
-        .chain(IamAction::ALL.iter().map(|a| ("IAM", a.as_str(), iam::is_implemented(*a))));
+        .chain(
+            IamAction::ALL
+                .iter()
+                .map(|a| ("IAM", a.as_str(), iam::is_implemented(*a))),
+        );
     for (service, action, done) in rows {
         let mark = if done { "yes" } else { "no" };
         let _ = writeln!(out, "| {service} | {action} | {mark} |");

@@ -70,7 +70,7 @@ pub fn account_of_access_key(access_key_id: &str) -> Option<String> {
     if access_key_id.len() != 20 || !access_key_id.is_ascii() {
         return None;
     }
-    let bytes = BASE32_NOPAD.decode(access_key_id[4..].as_bytes()).ok()?;
+    let bytes = BASE32_NOPAD.decode(&access_key_id.as_bytes()[4..]).ok()?;
     let mut head = [0u8; 8];
     head[2..].copy_from_slice(bytes.get(..6)?);
     let account = (u64::from_be_bytes(head) & 0x7fff_ffff_ff80) >> 7;
@@ -82,7 +82,9 @@ pub fn account_of_access_key(access_key_id: &str) -> Option<String> {
 pub fn secret_access_key() -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/+";
     let mut rng = rand::thread_rng();
-    (0..40).map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())])).collect()
+    (0..40)
+        .map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())]))
+        .collect()
 }
 
 /// A fresh request id, the UUID form AWS uses for `x-amzn-RequestId`.
@@ -100,7 +102,11 @@ mod tests {
         let id = unique_id(IdPrefix::User);
         assert_eq!(id.len(), 21);
         assert!(id.starts_with("AIDA"));
-        assert!(id[4..].chars().all(|c| c.is_ascii_uppercase() || ('2'..='7').contains(&c)));
+        assert!(
+            id[4..]
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || ('2'..='7').contains(&c))
+        );
         assert_ne!(id, unique_id(IdPrefix::User));
     }
 
@@ -117,13 +123,20 @@ mod tests {
     // A key id published in AWS's own documentation decodes to its documented account.
     #[test]
     fn documented_key_id_decodes_to_its_account() {
-        assert_eq!(account_of_access_key("ASIAY34FZKBOKMUTVV7A").as_deref(), Some("609629065308"));
+        assert_eq!(
+            account_of_access_key("ASIAY34FZKBOKMUTVV7A").as_deref(),
+            Some("609629065308")
+        );
     }
 
     #[test]
     fn secrets_are_forty_characters_of_the_aws_alphabet() {
         let secret = secret_access_key();
         assert_eq!(secret.len(), 40);
-        assert!(secret.chars().all(|c| c.is_ascii_alphanumeric() || c == '/' || c == '+'));
+        assert!(
+            secret
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '/' || c == '+')
+        );
     }
 }

@@ -39,9 +39,17 @@ pub async fn serve(
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), StoreError> {
     let database = config.database_path();
-    let location = if config.in_memory { Location::Memory } else { Location::File(&database) };
+    let location = if config.in_memory {
+        Location::Memory
+    } else {
+        Location::File(&database)
+    };
     let store = Store::open(location).await?;
-    let app = Arc::new(App { config, store, clock: Clock::new() });
+    let app = Arc::new(App {
+        config,
+        store,
+        clock: Clock::new(),
+    });
     app.seed().await?;
     server::run(listener, app, shutdown).await;
     Ok(())

@@ -59,11 +59,21 @@ impl From<AuthError> for ApiError {
                 ErrorCode::MissingAuthenticationToken,
                 "Request is missing Authentication Token",
             ),
-            AuthError::Incomplete(message) => ApiError::new(ErrorCode::IncompleteSignature, message),
-            AuthError::MalformedQuery(e) => ApiError::new(ErrorCode::MalformedQueryString, e.to_string()),
-            AuthError::Rejected(message) => ApiError::new(ErrorCode::SignatureDoesNotMatch, message),
-            AuthError::InvalidToken => ApiError::new(ErrorCode::InvalidClientTokenId, INVALID_TOKEN),
-            AuthError::Mismatch { .. } => ApiError::new(ErrorCode::SignatureDoesNotMatch, SIGNATURE_MISMATCH),
+            AuthError::Incomplete(message) => {
+                ApiError::new(ErrorCode::IncompleteSignature, message)
+            }
+            AuthError::MalformedQuery(e) => {
+                ApiError::new(ErrorCode::MalformedQueryString, e.to_string())
+            }
+            AuthError::Rejected(message) => {
+                ApiError::new(ErrorCode::SignatureDoesNotMatch, message)
+            }
+            AuthError::InvalidToken => {
+                ApiError::new(ErrorCode::InvalidClientTokenId, INVALID_TOKEN)
+            }
+            AuthError::Mismatch { .. } => {
+                ApiError::new(ErrorCode::SignatureDoesNotMatch, SIGNATURE_MISMATCH)
+            }
             AuthError::Store(e) => ApiError::internal(&e),
         }
     }
@@ -105,12 +115,20 @@ pub async fn authenticate(
     verify::check_signed_headers(input, req)?;
 
     let key_id = &input.scope.access_key_id;
-    let credential = app.store.find_credential(key_id).await?.ok_or(AuthError::InvalidToken)?;
+    let credential = app
+        .store
+        .find_credential(key_id)
+        .await?
+        .ok_or(AuthError::InvalidToken)?;
     if credential.status != AccessKeyStatus::Active || input.session_token.is_some() {
         return Err(AuthError::InvalidToken);
     }
     if let Err(error) = verify::check_signature(input, req, &credential.secret) {
-        if let AuthError::Mismatch { canonical_request, string_to_sign } = &error {
+        if let AuthError::Mismatch {
+            canonical_request,
+            string_to_sign,
+        } = &error
+        {
             tracing::debug!(
                 access_key_id = %key_id,
                 %canonical_request,
@@ -120,7 +138,10 @@ pub async fn authenticate(
         }
         return Err(error);
     }
-    Ok(Principal::root(&credential.account_id, Some(credential.access_key_id.clone())))
+    Ok(Principal::root(
+        &credential.account_id,
+        Some(credential.access_key_id.clone()),
+    ))
 }
 
 /// `off` mode: a known key speaks for its owner, a 12-digit key id selects that account,

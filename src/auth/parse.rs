@@ -6,8 +6,8 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use http::HeaderMap;
 
-use super::sigv4::ALGORITHM;
 use super::AuthError;
+use super::sigv4::ALGORITHM;
 
 /// Where the signature travelled.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,7 +37,10 @@ impl CredentialScope {
     /// `date/region/service/terminator`, as it goes into the string to sign.
     #[must_use]
     pub fn scope_string(&self) -> String {
-        format!("{}/{}/{}/{}", self.date, self.region, self.service, self.terminator)
+        format!(
+            "{}/{}/{}/{}",
+            self.date, self.region, self.service, self.terminator
+        )
     }
 }
 
@@ -87,15 +90,24 @@ pub fn claimed_access_key_id(headers: &HeaderMap, query: &[(String, String)]) ->
             let start = raw.find("Credential=")? + "Credential=".len();
             raw[start..].split([',', ' ']).next().map(str::to_owned)?
         }
-        None => query.iter().find(|(k, _)| k == "X-Amz-Credential").map(|(_, v)| v.clone())?,
+        None => query
+            .iter()
+            .find(|(k, _)| k == "X-Amz-Credential")
+            .map(|(_, v)| v.clone())?,
     };
-    credential.split('/').next().filter(|k| !k.is_empty()).map(str::to_owned)
+    credential
+        .split('/')
+        .next()
+        .filter(|k| !k.is_empty())
+        .map(str::to_owned)
 }
 
 fn parse_header(raw: &str, headers: &HeaderMap) -> Result<SignatureInput, AuthError> {
     let (algorithm, rest) = raw.trim().split_once(' ').unwrap_or((raw.trim(), ""));
     if algorithm != ALGORITHM {
-        return Err(AuthError::Incomplete(format!("Unsupported AWS 'algorithm': '{algorithm}'")));
+        return Err(AuthError::Incomplete(format!(
+            "Unsupported AWS 'algorithm': '{algorithm}'"
+        )));
     }
     let (mut credential, mut signed_headers, mut signature) = (None, None, None);
     for item in rest.split(',').map(str::trim).filter(|i| !i.is_empty()) {
@@ -130,7 +142,10 @@ fn parse_header(raw: &str, headers: &HeaderMap) -> Result<SignatureInput, AuthEr
     let (Some(credential), Some(signed_headers), Some(signature), Some(date)) =
         (credential, signed_headers, signature, date)
     else {
-        return Err(AuthError::Incomplete(format!("{} Authorization={raw}", missing.join(" "))));
+        return Err(AuthError::Incomplete(format!(
+            "{} Authorization={raw}",
+            missing.join(" ")
+        )));
     };
     let (amz_date, time) = match date {
         HeaderDate::AmzDate(value) => {
@@ -159,12 +174,24 @@ fn parse_header(raw: &str, headers: &HeaderMap) -> Result<SignatureInput, AuthEr
 }
 
 fn parse_query(query: &[(String, String)]) -> Result<SignatureInput, AuthError> {
-    let get = |name: &str| query.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let get = |name: &str| {
+        query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
     let algorithm = get("X-Amz-Algorithm").unwrap_or_default();
     if algorithm != ALGORITHM {
-        return Err(AuthError::Incomplete(format!("Unsupported AWS 'algorithm': '{algorithm}'")));
+        return Err(AuthError::Incomplete(format!(
+            "Unsupported AWS 'algorithm': '{algorithm}'"
+        )));
     }
-    let required = ["X-Amz-Credential", "X-Amz-Signature", "X-Amz-SignedHeaders", "X-Amz-Date"];
+    let required = [
+        "X-Amz-Credential",
+        "X-Amz-Signature",
+        "X-Amz-SignedHeaders",
+        "X-Amz-Date",
+    ];
     let missing: Vec<String> = required
         .iter()
         .filter(|name| get(name).is_none())
@@ -198,7 +225,9 @@ fn header_date(headers: &HeaderMap) -> Option<HeaderDate> {
     if let Some(value) = headers.get("x-amz-date") {
         return Some(HeaderDate::AmzDate(text(value)));
     }
-    headers.get(http::header::DATE).map(|v| HeaderDate::HttpDate(text(v)))
+    headers
+        .get(http::header::DATE)
+        .map(|v| HeaderDate::HttpDate(text(v)))
 }
 
 fn parse_scope(credential: &str) -> Result<CredentialScope, AuthError> {
@@ -239,7 +268,10 @@ mod tests {
 
     fn headers(auth: &str, date: Option<&'static str>) -> HeaderMap {
         let mut h = HeaderMap::new();
-        h.insert("authorization", HeaderValue::from_str(auth).unwrap_or(HeaderValue::from_static("")));
+        h.insert(
+            "authorization",
+            HeaderValue::from_str(auth).unwrap_or(HeaderValue::from_static("")),
+        );
         if let Some(date) = date {
             h.insert("x-amz-date", HeaderValue::from_static(date));
         }
@@ -260,7 +292,10 @@ mod tests {
         let input = parse_signature(&headers(auth, Some("20240102T030405Z")), &[]);
         let input = input.ok().flatten().unwrap_or_else(|| panic!("no input"));
         assert_eq!(input.scope.access_key_id, "AKID");
-        assert_eq!(input.scope.scope_string(), "20240102/us-east-1/sts/aws4_request");
+        assert_eq!(
+            input.scope.scope_string(),
+            "20240102/us-east-1/sts/aws4_request"
+        );
         assert_eq!(input.signed_headers, "host;x-amz-date");
         assert_eq!(input.signature, "abc");
         assert_eq!(input.location, SignatureLocation::Header);
@@ -282,21 +317,39 @@ mod tests {
 
     #[test]
     fn other_algorithms_and_broken_items_are_incomplete_signatures() {
-        let message = incomplete(parse_signature(&headers("AWS4-HMAC-SHA512 Credential=a", None), &[]));
+        let message = incomplete(parse_signature(
+            &headers("AWS4-HMAC-SHA512 Credential=a", None),
+            &[],
+        ));
         assert_eq!(message, "Unsupported AWS 'algorithm': 'AWS4-HMAC-SHA512'");
         let auth = "AWS4-HMAC-SHA256 Credential";
-        let message = incomplete(parse_signature(&headers(auth, Some("20240102T030405Z")), &[]));
-        assert!(message.starts_with("'Credential' not a valid key=value pair (missing equal-sign)"));
+        let message = incomplete(parse_signature(
+            &headers(auth, Some("20240102T030405Z")),
+            &[],
+        ));
+        assert!(
+            message.starts_with("'Credential' not a valid key=value pair (missing equal-sign)")
+        );
     }
 
     #[test]
     fn credential_must_have_five_elements_and_date_must_be_basic() {
         let auth = "AWS4-HMAC-SHA256 Credential=AKID/20240102/sts, SignedHeaders=host, Signature=a";
-        let message = incomplete(parse_signature(&headers(auth, Some("20240102T030405Z")), &[]));
+        let message = incomplete(parse_signature(
+            &headers(auth, Some("20240102T030405Z")),
+            &[],
+        ));
         assert!(message.starts_with("Credential must have exactly 5 slash-delimited elements"));
         let auth = "AWS4-HMAC-SHA256 Credential=A/20240102/r/sts/aws4_request, SignedHeaders=host, Signature=a";
-        let message = incomplete(parse_signature(&headers(auth, Some("2024-01-02T03:04:05Z")), &[]));
-        assert!(message.starts_with("Date must be in ISO-8601 'basic format'. Got '2024-01-02T03:04:05Z'."));
+        let message = incomplete(parse_signature(
+            &headers(auth, Some("2024-01-02T03:04:05Z")),
+            &[],
+        ));
+        assert!(
+            message.starts_with(
+                "Date must be in ISO-8601 'basic format'. Got '2024-01-02T03:04:05Z'."
+            )
+        );
     }
 
     #[test]
@@ -313,6 +366,9 @@ mod tests {
     fn no_signature_at_all_is_none_and_off_mode_reads_the_key_leniently() {
         assert!(matches!(parse_signature(&HeaderMap::new(), &[]), Ok(None)));
         let h = headers("AWS4-HMAC-SHA256 Credential=123456789012/x, junk", None);
-        assert_eq!(claimed_access_key_id(&h, &[]).as_deref(), Some("123456789012"));
+        assert_eq!(
+            claimed_access_key_id(&h, &[]).as_deref(),
+            Some("123456789012")
+        );
     }
 }

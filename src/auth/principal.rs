@@ -22,7 +22,11 @@ impl Principal {
     /// The root user of `account_id`.
     #[must_use]
     pub fn root(account_id: &str, access_key_id: Option<String>) -> Self {
-        Self { account_id: account_id.to_owned(), kind: PrincipalKind::Root, access_key_id }
+        Self {
+            account_id: account_id.to_owned(),
+            kind: PrincipalKind::Root,
+            access_key_id,
+        }
     }
 
     /// The principal's ARN, as `GetCallerIdentity` reports it.

@@ -208,7 +208,11 @@ mod tests {
     #[test]
     fn documented_list_users_example_matches_at_every_stage() {
         let query = canonical_query("Action=ListUsers&Version=2010-05-08", false);
-        assert_eq!(query.as_deref(), Ok("Action=ListUsers&Version=2010-05-08"), "canonical query");
+        assert_eq!(
+            query.as_deref(),
+            Ok("Action=ListUsers&Version=2010-05-08"),
+            "canonical query"
+        );
 
         let signed = ["content-type", "host", "x-amz-date"];
         let headers = canonical_headers(&doc_headers(), &signed).unwrap_or_default();
@@ -228,9 +232,17 @@ mod tests {
 
         let scope = "20150830/us-east-1/iam/aws4_request";
         let to_sign = string_to_sign("20150830T123600Z", scope, &request);
-        assert!(to_sign.ends_with("f536975d06c0309214f805bb90ccff089219ecd68b2577efef23edd43b7e1a59"), "string to sign");
+        assert!(
+            to_sign.ends_with("f536975d06c0309214f805bb90ccff089219ecd68b2577efef23edd43b7e1a59"),
+            "string to sign"
+        );
 
-        let key = signing_key(&Secret::new(DOC_SECRET.to_owned()), "20150830", "us-east-1", "iam");
+        let key = signing_key(
+            &Secret::new(DOC_SECRET.to_owned()),
+            "20150830",
+            "us-east-1",
+            "iam",
+        );
         assert_eq!(
             hex::encode(key),
             "c4afb1cc5771d871763a393e44b703571b55cc28424d1a5e86da6ed3c154a4b9",
@@ -248,7 +260,10 @@ mod tests {
     fn botocore_post_get_caller_identity_signature_matches() {
         let body = b"Action=GetCallerIdentity&Version=2011-06-15";
         let payload = sha256_hex(body);
-        assert_eq!(payload, "ab821ae955788b0e33ebd34c208442ccfc2d406e2edc5e7a39bd6458fbb4f843", "payload hash");
+        assert_eq!(
+            payload, "ab821ae955788b0e33ebd34c208442ccfc2d406e2edc5e7a39bd6458fbb4f843",
+            "payload hash"
+        );
         let mut headers = doc_headers();
         headers.insert("host", HeaderValue::from_static("sts.amazonaws.com"));
         headers.insert("x-amz-date", HeaderValue::from_static("20240102T030405Z"));
@@ -261,7 +276,12 @@ mod tests {
             to_sign.ends_with("d7ecdaf0783c06603f5dd5a0c1227e8768b4ed0d77ffb51cdf2e9ad7bb3e4ffd"),
             "string to sign"
         );
-        let key = signing_key(&Secret::new(DOC_SECRET.to_owned()), "20240102", "us-east-1", "sts");
+        let key = signing_key(
+            &Secret::new(DOC_SECRET.to_owned()),
+            "20240102",
+            "us-east-1",
+            "sts",
+        );
         assert_eq!(
             signature(&key, &to_sign),
             "ef6e2c21abc34d331e927bc6b779f830ed1a60d57ccc4fddb0ad4ac673bf7809",
@@ -288,10 +308,25 @@ mod tests {
         headers.insert("host", HeaderValue::from_static("sts.amazonaws.com"));
         headers.insert("x-k8s-aws-id", HeaderValue::from_static("my-cluster"));
         let block = canonical_headers(&headers, &["host", "x-k8s-aws-id"]).unwrap_or_default();
-        let request =
-            canonical_request("GET", "/", expected, &block, "host;x-k8s-aws-id", &sha256_hex(b""));
-        let to_sign = string_to_sign("20240102T030405Z", "20240102/us-east-1/sts/aws4_request", &request);
-        let key = signing_key(&Secret::new(DOC_SECRET.to_owned()), "20240102", "us-east-1", "sts");
+        let request = canonical_request(
+            "GET",
+            "/",
+            expected,
+            &block,
+            "host;x-k8s-aws-id",
+            &sha256_hex(b""),
+        );
+        let to_sign = string_to_sign(
+            "20240102T030405Z",
+            "20240102/us-east-1/sts/aws4_request",
+            &request,
+        );
+        let key = signing_key(
+            &Secret::new(DOC_SECRET.to_owned()),
+            "20240102",
+            "us-east-1",
+            "sts",
+        );
         assert_eq!(
             signature(&key, &to_sign),
             "99dd59bd9aab2ee94f66f492334eaccb00603977acba26c95b7a6c9466306b43"
@@ -300,14 +335,23 @@ mod tests {
 
     #[test]
     fn query_values_are_reencoded_and_plus_is_literal() {
-        assert_eq!(canonical_query("b=2&a=x y&c=1+1&a=%7e", false).as_deref(), Ok("a=x%20y&a=~&b=2&c=1%2B1"));
+        assert_eq!(
+            canonical_query("b=2&a=x y&c=1+1&a=%7e", false).as_deref(),
+            Ok("a=x%20y&a=~&b=2&c=1%2B1")
+        );
         assert_eq!(canonical_query("flag", false).as_deref(), Ok("flag="));
     }
 
     #[test]
     fn bad_escapes_are_reported() {
-        assert_eq!(canonical_query("a=%4", false), Err(QueryError::IncompleteEscape));
-        assert_eq!(canonical_query("a=%zz", false), Err(QueryError::IllegalHex("zz".into())));
+        assert_eq!(
+            canonical_query("a=%4", false),
+            Err(QueryError::IncompleteEscape)
+        );
+        assert_eq!(
+            canonical_query("a=%zz", false),
+            Err(QueryError::IllegalHex("zz".into()))
+        );
     }
 
     #[test]
@@ -323,7 +367,10 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.append("x-a", HeaderValue::from_static("  one   two "));
         headers.append("x-a", HeaderValue::from_static("three"));
-        assert_eq!(canonical_headers(&headers, &["x-a"]).as_deref(), Ok("x-a:one two,three\n"));
+        assert_eq!(
+            canonical_headers(&headers, &["x-a"]).as_deref(),
+            Ok("x-a:one two,three\n")
+        );
         assert_eq!(canonical_headers(&headers, &["x-b"]), Err("x-b".to_owned()));
     }
 }

@@ -56,7 +56,10 @@ pub fn check_scope(input: &SignatureInput, expected_service: &str) -> Result<(),
         )));
     }
     let region_ok = !scope.region.is_empty()
-        && scope.region.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        && scope
+            .region
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-');
     if !region_ok {
         return Err(AuthError::Rejected(format!(
             "Credential should be scoped to a valid region, not '{}'. ",
@@ -78,7 +81,10 @@ pub fn check_scope(input: &SignatureInput, expected_service: &str) -> Result<(),
 ///
 /// # Errors
 /// `IncompleteSignature` naming the problem.
-pub fn check_signed_headers(input: &SignatureInput, req: &RequestView<'_>) -> Result<(), AuthError> {
+pub fn check_signed_headers(
+    input: &SignatureInput,
+    req: &RequestView<'_>,
+) -> Result<(), AuthError> {
     let names: Vec<&str> = input.signed_headers.split(';').collect();
     if !names.iter().any(|n| *n == "host" || *n == ":authority") {
         return Err(AuthError::Incomplete(
@@ -103,7 +109,8 @@ pub fn check_signature(
     secret: &Secret,
 ) -> Result<(), AuthError> {
     let presigned = input.location == SignatureLocation::Query;
-    let query = sigv4::canonical_query(req.raw_query, presigned).map_err(AuthError::MalformedQuery)?;
+    let query =
+        sigv4::canonical_query(req.raw_query, presigned).map_err(AuthError::MalformedQuery)?;
     let names: Vec<&str> = input.signed_headers.split(';').collect();
     let headers = sigv4::canonical_headers(req.headers, &names).map_err(|absent| {
         AuthError::Incomplete(format!(
@@ -125,7 +132,12 @@ pub fn check_signature(
     );
     let scope = input.scope.scope_string();
     let string_to_sign = sigv4::string_to_sign(&input.amz_date, &scope, &canonical_request);
-    let key = sigv4::signing_key(secret, &input.scope.date, &input.scope.region, &input.scope.service);
+    let key = sigv4::signing_key(
+        secret,
+        &input.scope.date,
+        &input.scope.region,
+        &input.scope.service,
+    );
     let expected = sigv4::signature(&key, &string_to_sign);
     let matches: bool = expected.as_bytes().ct_eq(input.signature.as_bytes()).into();
     // A claimed payload hash must also be the body's, or the body was not what was signed.
@@ -133,6 +145,9 @@ pub fn check_signature(
     if matches && payload_ok {
         Ok(())
     } else {
-        Err(AuthError::Mismatch { canonical_request, string_to_sign })
+        Err(AuthError::Mismatch {
+            canonical_request,
+            string_to_sign,
+        })
     }
 }

@@ -111,7 +111,11 @@ impl ErrorCode {
     /// Whether the caller or the server is to blame.
     #[must_use]
     pub fn fault(self) -> Fault {
-        if self.status().is_server_error() { Fault::Receiver } else { Fault::Sender }
+        if self.status().is_server_error() {
+            Fault::Receiver
+        } else {
+            Fault::Sender
+        }
     }
 }
 
@@ -128,7 +132,10 @@ struct Inner {
 impl ApiError {
     /// An error with AWS's code and message.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self(Box::new(Inner { code, message: message.into() }))
+        Self(Box::new(Inner {
+            code,
+            message: message.into(),
+        }))
     }
 
     /// An internal failure: the cause is logged here and never sent to the client.
@@ -179,7 +186,13 @@ mod tests {
         assert_eq!(ErrorCode::InternalFailure.fault(), Fault::Receiver);
         assert_eq!(ErrorCode::NotImplemented.fault(), Fault::Receiver);
         assert_eq!(ErrorCode::NoSuchEntity.fault(), Fault::Sender);
-        assert_eq!(ErrorCode::SignatureDoesNotMatch.status(), StatusCode::FORBIDDEN);
-        assert_eq!(ErrorCode::IncompleteSignature.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(
+            ErrorCode::SignatureDoesNotMatch.status(),
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            ErrorCode::IncompleteSignature.status(),
+            StatusCode::BAD_REQUEST
+        );
     }
 }

@@ -27,7 +27,10 @@ impl Params {
 
     /// Parameters from explicit pairs (tests and internal callers).
     pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
-        let values = pairs.into_iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
+        let values = pairs
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
         Self { values }
     }
 
@@ -77,7 +80,12 @@ impl Params {
         Some(
             entries
                 .into_iter()
-                .map(|e| (e.get("key").copied().unwrap_or(""), e.get("value").copied().unwrap_or("")))
+                .map(|e| {
+                    (
+                        e.get("key").copied().unwrap_or(""),
+                        e.get("value").copied().unwrap_or(""),
+                    )
+                })
                 .collect(),
         )
     }
@@ -85,8 +93,12 @@ impl Params {
     fn grouped(&self, prefix: String, name: &str) -> Option<Vec<BTreeMap<&str, &str>>> {
         let mut items: BTreeMap<u32, BTreeMap<&str, &str>> = BTreeMap::new();
         for (rest, value) in self.with_prefix(prefix) {
-            let Some((index, field)) = rest.split_once('.') else { continue };
-            let Ok(index) = index.parse::<u32>() else { continue };
+            let Some((index, field)) = rest.split_once('.') else {
+                continue;
+            };
+            let Ok(index) = index.parse::<u32>() else {
+                continue;
+            };
             items.entry(index).or_default().insert(field, value);
         }
         if items.is_empty() {
@@ -98,7 +110,10 @@ impl Params {
     fn with_prefix(&self, prefix: String) -> impl Iterator<Item = (&str, &str)> {
         let skip = prefix.len();
         self.values
-            .range::<str, _>((std::ops::Bound::Included(prefix.as_str()), std::ops::Bound::Unbounded))
+            .range::<str, _>((
+                std::ops::Bound::Included(prefix.as_str()),
+                std::ops::Bound::Unbounded,
+            ))
             .take_while(move |(k, _)| k.starts_with(prefix.as_str()))
             .map(move |(k, v)| (&k[skip..], v.as_str()))
     }
@@ -110,7 +125,10 @@ mod tests {
 
     #[test]
     fn body_and_query_are_merged_and_decoded() {
-        let p = Params::parse(Some("Action=GetUser"), Some(b"UserName=a%2Bb&Path=%2Fx+y%2F"));
+        let p = Params::parse(
+            Some("Action=GetUser"),
+            Some(b"UserName=a%2Bb&Path=%2Fx+y%2F"),
+        );
         assert_eq!(p.action(), Some("GetUser"));
         assert_eq!(p.get("UserName"), Some("a+b"));
         assert_eq!(p.get("Path"), Some("/x y/"));
@@ -118,10 +136,7 @@ mod tests {
 
     #[test]
     fn member_lists_come_back_in_index_order_not_text_order() {
-        let p = Params::parse(
-            None,
-            Some(b"A.member.10=ten&A.member.2=two&A.member.1=one"),
-        );
+        let p = Params::parse(None, Some(b"A.member.10=ten&A.member.2=two&A.member.1=one"));
         assert_eq!(p.list("A"), Some(vec!["one", "two", "ten"]));
         assert_eq!(p.list("B"), None);
         assert_eq!(Params::parse(None, Some(b"B=")).list("B"), Some(vec![]));

@@ -8,8 +8,8 @@
 use chrono::{DateTime, Utc};
 use quick_xml::escape::escape;
 
-use super::error::ApiError;
 use super::Service;
+use super::error::ApiError;
 
 /// Builds an XML fragment element by element.
 #[derive(Debug, Default)]
@@ -150,7 +150,11 @@ pub fn error_document(service: Service, error: &ApiError, request_id: &str) -> S
         w.text("Message", error.message());
     });
     w.text("RequestId", request_id);
-    format!("<ErrorResponse xmlns=\"{}\">{}</ErrorResponse>", service.namespace(), w.finish())
+    format!(
+        "<ErrorResponse xmlns=\"{}\">{}</ErrorResponse>",
+        service.namespace(),
+        w.finish()
+    )
 }
 
 #[cfg(test)]
@@ -181,7 +185,10 @@ mod tests {
 
     #[test]
     fn error_document_escapes_the_message_and_puts_the_request_id_beside_the_error() {
-        let error = ApiError::new(ErrorCode::NoSuchEntity, "The user with name <a&b> cannot be found.");
+        let error = ApiError::new(
+            ErrorCode::NoSuchEntity,
+            "The user with name <a&b> cannot be found.",
+        );
         let doc = error_document(Service::Iam, &error, "r-3");
         assert_eq!(
             doc,

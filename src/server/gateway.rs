@@ -8,7 +8,7 @@ use crate::app::App;
 use crate::auth::{self, RequestView};
 use crate::config::AuthMode;
 use crate::iam::{self, IamAction};
-use crate::protocol::{xml, ApiError, ErrorCode, Params, Service};
+use crate::protocol::{ApiError, ErrorCode, Params, Service, xml};
 use crate::sts::{self, StsAction};
 
 /// A resolved action of either service.
@@ -47,10 +47,16 @@ pub struct Outcome {
 }
 
 /// Handles one AWS Query request whose body has been read.
-pub async fn handle(app: &App, parts: &http::request::Parts, body: &[u8], request_id: &str) -> Outcome {
+pub async fn handle(
+    app: &App,
+    parts: &http::request::Parts,
+    body: &[u8],
+    request_id: &str,
+) -> Outcome {
     let raw_query = parts.uri.query().unwrap_or("");
-    let query: Vec<(String, String)> =
-        form_urlencoded::parse(raw_query.as_bytes()).into_owned().collect();
+    let query: Vec<(String, String)> = form_urlencoded::parse(raw_query.as_bytes())
+        .into_owned()
+        .collect();
     let params = Params::parse(Some(raw_query), is_form_body(parts).then_some(body));
     let signature = auth::parse::parse_signature(&parts.headers, &query);
     let scope_service = match &signature {
@@ -67,7 +73,19 @@ pub async fn handle(app: &App, parts: &http::request::Parts, body: &[u8], reques
         principal: None,
         error: None,
     };
-    let result = run(app, parts, body, &query, &params, signature, service, resolved, request_id, &mut outcome).await;
+    let result = run(
+        app,
+        parts,
+        body,
+        &query,
+        &params,
+        signature,
+        service,
+        resolved,
+        request_id,
+        &mut outcome,
+    )
+    .await;
     match result {
         Ok(reply) => {
             let action = outcome.action.map_or("", Action::name);
@@ -86,7 +104,10 @@ pub async fn handle(app: &App, parts: &http::request::Parts, body: &[u8], reques
     outcome
 }
 
-#[expect(clippy::too_many_arguments, reason = "one call site; the pieces of one request")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one call site; the pieces of one request"
+)]
 async fn run(
     app: &App,
     parts: &http::request::Parts,
@@ -126,7 +147,12 @@ async fn run(
     outcome.principal = Some(arn);
 
     let action = resolved?;
-    let ctx = RequestCtx { app, principal: &principal, params, request_id };
+    let ctx = RequestCtx {
+        app,
+        principal: &principal,
+        params,
+        request_id,
+    };
     let answer = match action {
         Action::Iam(a) => iam::dispatch(a, &ctx).await,
         Action::Sts(a) => sts::dispatch(a, &ctx).await,
@@ -175,7 +201,10 @@ fn not_implemented(action: Action) -> ApiError {
     };
     ApiError::new(
         ErrorCode::NotImplemented,
-        format!("iamd does not implement the {service} action {} yet.", action.name()),
+        format!(
+            "iamd does not implement the {service} action {} yet.",
+            action.name()
+        ),
     )
 }
 
@@ -186,7 +215,10 @@ fn is_form_body(parts: &http::request::Parts) -> bool {
         None => true,
         Some(value) => value
             .to_str()
-            .map(|v| v.to_ascii_lowercase().starts_with("application/x-www-form-urlencoded"))
+            .map(|v| {
+                v.to_ascii_lowercase()
+                    .starts_with("application/x-www-form-urlencoded")
+            })
             .unwrap_or(false),
     }
 }

@@ -8,8 +8,8 @@ pub mod gateway;
 
 use std::convert::Infallible;
 use std::future::Future;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -22,10 +22,10 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
-use tracing::{field, Instrument};
+use tracing::{Instrument, field};
 
 use crate::app::App;
-use crate::protocol::{xml, ApiError, ErrorCode, Service};
+use crate::protocol::{ApiError, ErrorCode, Service, xml};
 
 /// How long a client may take to send a request's headers.
 const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
@@ -144,11 +144,26 @@ async fn handle(app: &App, request: Request<Incoming>) -> Response<Full<Bytes>> 
         if admin::is_admin_path(&path) {
             let (status, json) = admin::handle(app, &parts.method, &path, &body).await;
             log_request(status, None, None, started);
-            return respond(status, "application/json", admin::to_bytes(&json), &request_id);
+            return respond(
+                status,
+                "application/json",
+                admin::to_bytes(&json),
+                &request_id,
+            );
         }
         let outcome = gateway::handle(app, &parts, &body, &request_id).await;
-        log_request(outcome.status, outcome.action.map(gateway::Action::name), outcome.error, started);
-        respond(outcome.status, "text/xml", Bytes::from(outcome.body), &request_id)
+        log_request(
+            outcome.status,
+            outcome.action.map(gateway::Action::name),
+            outcome.error,
+            started,
+        );
+        respond(
+            outcome.status,
+            "text/xml",
+            Bytes::from(outcome.body),
+            &request_id,
+        )
     }
     .instrument(span)
     .await
@@ -163,12 +178,20 @@ async fn read_body(body: Incoming, limit: usize) -> Result<Bytes, ApiError> {
         )),
         Err(error) => {
             tracing::debug!(%error, "reading the request body failed");
-            Err(ApiError::new(ErrorCode::MalformedQueryString, "The request body could not be read."))
+            Err(ApiError::new(
+                ErrorCode::MalformedQueryString,
+                "The request body could not be read.",
+            ))
         }
     }
 }
 
-fn log_request(status: StatusCode, action: Option<&str>, error: Option<ErrorCode>, started: Instant) {
+fn log_request(
+    status: StatusCode,
+    action: Option<&str>,
+    error: Option<ErrorCode>,
+    started: Instant,
+) {
     let span = tracing::Span::current();
     if let Some(action) = action {
         span.record("action", action);
@@ -176,19 +199,37 @@ fn log_request(status: StatusCode, action: Option<&str>, error: Option<ErrorCode
     let latency_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
     let error_code = error.map(ErrorCode::as_str);
     if status == StatusCode::NOT_IMPLEMENTED {
-        tracing::warn!(status = status.as_u16(), error_code, latency_us, "request for an unimplemented action");
+        tracing::warn!(
+            status = status.as_u16(),
+            error_code,
+            latency_us,
+            "request for an unimplemented action"
+        );
     } else if status.is_server_error() {
-        tracing::error!(status = status.as_u16(), error_code, latency_us, "request failed");
+        tracing::error!(
+            status = status.as_u16(),
+            error_code,
+            latency_us,
+            "request failed"
+        );
     } else {
         tracing::info!(status = status.as_u16(), error_code, latency_us, "request");
     }
 }
 
-fn respond(status: StatusCode, content_type: &'static str, body: Bytes, request_id: &str) -> Response<Full<Bytes>> {
+fn respond(
+    status: StatusCode,
+    content_type: &'static str,
+    body: Bytes,
+    request_id: &str,
+) -> Response<Full<Bytes>> {
     let mut response = Response::new(Full::new(body));
     *response.status_mut() = status;
     let headers = response.headers_mut();
-    headers.insert(http::header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(
+        http::header::CONTENT_TYPE,
+        HeaderValue::from_static(content_type),
+    );
     if let Ok(id) = HeaderValue::from_str(request_id) {
         headers.insert("x-amzn-requestid", id);
     }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
-use super::{from_millis, Store, StoreError};
+use super::{Store, StoreError, from_millis};
 use crate::secret::Secret;
 
 /// Whether a key may sign requests.
@@ -51,7 +51,11 @@ impl From<CredentialRow> for Credential {
             secret: Secret::new(row.secret_access_key),
             account_id: row.account_id,
             user_id: row.user_id,
-            status: if row.status == "Active" { AccessKeyStatus::Active } else { AccessKeyStatus::Inactive },
+            status: if row.status == "Active" {
+                AccessKeyStatus::Active
+            } else {
+                AccessKeyStatus::Inactive
+            },
             created_at: from_millis(row.created_at),
         }
     }
@@ -62,7 +66,10 @@ impl Store {
     ///
     /// # Errors
     /// A database failure.
-    pub async fn find_credential(&self, access_key_id: &str) -> Result<Option<Arc<Credential>>, StoreError> {
+    pub async fn find_credential(
+        &self,
+        access_key_id: &str,
+    ) -> Result<Option<Arc<Credential>>, StoreError> {
         if let Some(found) = self.credentials.get(access_key_id) {
             return Ok(Some(found));
         }

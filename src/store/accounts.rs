@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{is_unique_violation, to_millis, Store, StoreError};
+use super::{Store, StoreError, is_unique_violation, to_millis};
 
 /// The root access key an account is created with.
 #[derive(Debug, Clone)]
@@ -59,7 +59,11 @@ impl Store {
     ///
     /// # Errors
     /// A database failure.
-    pub async fn ensure_account(&self, account_id: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+    pub async fn ensure_account(
+        &self,
+        account_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         sqlx::query("INSERT OR IGNORE INTO accounts (account_id, created_at) VALUES (?1, ?2)")
             .bind(account_id)
             .bind(to_millis(now))
@@ -86,28 +90,63 @@ mod tests {
     use crate::store::Location;
 
     async fn memory() -> Store {
-        Store::open(Location::Memory).await.unwrap_or_else(|e| panic!("open: {e}"))
+        Store::open(Location::Memory)
+            .await
+            .unwrap_or_else(|e| panic!("open: {e}"))
     }
 
     #[tokio::test]
     async fn an_account_is_created_once_with_its_root_key() {
         let store = memory().await;
-        let key = RootKey { access_key_id: "test", secret_access_key: "test" };
+        let key = RootKey {
+            access_key_id: "test",
+            secret_access_key: "test",
+        };
         let now = Utc::now();
-        assert!(store.create_account("000000000000", &key, now).await.is_ok());
-        let again = store.create_account("000000000000", &RootKey { access_key_id: "other", ..key.clone() }, now).await;
+        assert!(
+            store
+                .create_account("000000000000", &key, now)
+                .await
+                .is_ok()
+        );
+        let again = store
+            .create_account(
+                "000000000000",
+                &RootKey {
+                    access_key_id: "other",
+                    ..key.clone()
+                },
+                now,
+            )
+            .await;
         assert!(matches!(again, Err(StoreError::AlreadyExists)));
         // The failed second call left no stray key behind.
-        assert!(store.find_credential("other").await.ok().flatten().is_none());
+        assert!(
+            store
+                .find_credential("other")
+                .await
+                .ok()
+                .flatten()
+                .is_none()
+        );
         let found = store.find_credential("test").await.ok().flatten();
-        assert_eq!(found.map(|c| c.account_id.clone()).as_deref(), Some("000000000000"));
+        assert_eq!(
+            found.map(|c| c.account_id.clone()).as_deref(),
+            Some("000000000000")
+        );
     }
 
     #[tokio::test]
     async fn clear_empties_the_store_and_the_cache() {
         let store = memory().await;
-        let key = RootKey { access_key_id: "k", secret_access_key: "s" };
-        store.create_account("111111111111", &key, Utc::now()).await.ok();
+        let key = RootKey {
+            access_key_id: "k",
+            secret_access_key: "s",
+        };
+        store
+            .create_account("111111111111", &key, Utc::now())
+            .await
+            .ok();
         assert!(store.find_credential("k").await.ok().flatten().is_some());
         store.clear().await.ok();
         assert!(store.find_credential("k").await.ok().flatten().is_none());

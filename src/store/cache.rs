@@ -30,10 +30,10 @@ impl CredentialCache {
 
     /// Caches a credential read under `generation`, unless something was invalidated since.
     pub fn fill(&self, generation: u64, credential: Arc<Credential>) {
-        if let Ok(mut entries) = self.entries.write() {
-            if self.generation.load(Ordering::Acquire) == generation {
-                entries.insert(credential.access_key_id.clone(), credential);
-            }
+        if let Ok(mut entries) = self.entries.write()
+            && self.generation.load(Ordering::Acquire) == generation
+        {
+            entries.insert(credential.access_key_id.clone(), credential);
         }
     }
 

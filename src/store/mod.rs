@@ -11,8 +11,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 pub use access_keys::{AccessKeyStatus, Credential};
 
@@ -96,7 +96,11 @@ impl Store {
             }
         };
         sqlx::migrate!("./migrations").run(&writer).await?;
-        Ok(Self { writer, reader, credentials: Arc::default() })
+        Ok(Self {
+            writer,
+            reader,
+            credentials: Arc::default(),
+        })
     }
 
     /// Deletes every row of every table, leaving an empty, migrated database.
@@ -105,8 +109,12 @@ impl Store {
     /// A database failure; nothing is deleted then.
     pub async fn clear(&self) -> Result<(), StoreError> {
         let mut tx = self.writer.begin().await?;
-        sqlx::query("DELETE FROM access_keys").execute(&mut *tx).await?;
-        sqlx::query("DELETE FROM accounts").execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM access_keys")
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM accounts")
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         self.forget_all_credentials();
         Ok(())

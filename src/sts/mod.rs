@@ -12,5 +12,8 @@ crate::api::dispatch_table!(StsAction {
 /// Whether AWS accepts this action without a signature (identity comes from a token instead).
 #[must_use]
 pub fn is_unsigned(action: StsAction) -> bool {
-    matches!(action, StsAction::AssumeRoleWithSAML | StsAction::AssumeRoleWithWebIdentity)
+    matches!(
+        action,
+        StsAction::AssumeRoleWithSAML | StsAction::AssumeRoleWithWebIdentity
+    )
 }

@@ -1,0 +1,300 @@
+//! Starting iamd in-process on a free port, SDK configuration pointing at it, and a raw HTTP
+//! client (with an aws-sigv4 signer) for what the SDKs will not send.
+
+use std::net::SocketAddr;
+use std::time::SystemTime;
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::Credentials;
+use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_sigv4::http_request::{
+    SignableBody, SignableRequest, SignatureLocation, SigningSettings, sign,
+};
+use aws_sigv4::sign::v4;
+use aws_smithy_runtime_api::client::identity::Identity;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+use iamd::config::Config;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// A running iamd.
+pub struct Server {
+    pub addr: SocketAddr,
+    pub endpoint: String,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+/// iamd with an in-memory store and default settings.
+pub async fn spawn() -> Server {
+    spawn_with(&["--in-memory"]).await
+}
+
+/// iamd started with these command-line flags.
+pub async fn spawn_with(args: &[&str]) -> Server {
+    let config = Config::from_args(args.iter().copied()).expect("test flags parse");
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind a free port");
+    let addr = listener.local_addr().expect("bound address");
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        iamd::serve(listener, config, async {
+            let _ = stopped.await;
+        })
+        .await
+        .expect("iamd serves");
+    });
+    Server {
+        addr,
+        endpoint: format!("http://{addr}"),
+        stop: Some(stop),
+        task: Some(task),
+    }
+}
+
+impl Server {
+    /// SDK settings for the default account's root key `test`/`test`.
+    pub fn sdk_config(&self) -> SdkConfig {
+        self.sdk_config_as("test", "test", None)
+    }
+
+    /// SDK settings for any credentials.
+    pub fn sdk_config_as(&self, key: &str, secret: &str, token: Option<&str>) -> SdkConfig {
+        let credentials =
+            Credentials::new(key, secret, token.map(str::to_owned), None, "iamd-tests");
+        SdkConfig::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .endpoint_url(&self.endpoint)
+            .region(Region::new("us-east-1"))
+            .credentials_provider(SharedCredentialsProvider::new(credentials))
+            .retry_config(aws_config::retry::RetryConfig::disabled())
+            .build()
+    }
+
+    pub fn sts(&self) -> aws_sdk_sts::Client {
+        aws_sdk_sts::Client::new(&self.sdk_config())
+    }
+
+    pub fn iam(&self) -> aws_sdk_iam::Client {
+        aws_sdk_iam::Client::new(&self.sdk_config())
+    }
+
+    /// Stops the server and waits until it has drained.
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await.expect("server task ends cleanly");
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// An HTTP answer, read whole.
+#[derive(Debug)]
+pub struct RawResponse {
+    pub status: u16,
+    pub headers: http::HeaderMap,
+    pub body: String,
+}
+
+impl RawResponse {
+    /// The text of the first `<name>` element of the body.
+    pub fn element(&self, name: &str) -> Option<String> {
+        let open = format!("<{name}>");
+        let start = self.body.find(&open)? + open.len();
+        let end = self.body[start..].find(&format!("</{name}>"))? + start;
+        Some(self.body[start..end].to_owned())
+    }
+
+    /// `<Code>` of an error document.
+    pub fn code(&self) -> String {
+        self.element("Code").unwrap_or_default()
+    }
+
+    /// `<Message>` of an error document, with XML entities undone.
+    pub fn message(&self) -> String {
+        self.element("Message")
+            .unwrap_or_default()
+            .replace("&apos;", "'")
+            .replace("&quot;", "\"")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&")
+    }
+}
+
+/// Sends a request as given.
+pub async fn send(request: http::Request<Bytes>) -> RawResponse {
+    let client = Client::builder(TokioExecutor::new()).build_http::<Full<Bytes>>();
+    let (parts, body) = request.into_parts();
+    let response = client
+        .request(http::Request::from_parts(parts, Full::new(body)))
+        .await
+        .expect("request reaches iamd");
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    RawResponse {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&body).into_owned(),
+    }
+}
+
+/// A form POST to `/` with the usual SDK headers, unsigned.
+pub fn form_post(server: &Server, body: &str) -> http::Request<Bytes> {
+    http::Request::builder()
+        .method("POST")
+        .uri(format!("{}/", server.endpoint))
+        .header("host", server.addr.to_string())
+        .header(
+            "content-type",
+            "application/x-www-form-urlencoded; charset=utf-8",
+        )
+        .body(Bytes::from(body.to_owned()))
+        .expect("valid request")
+}
+
+/// How to sign a raw request.
+pub struct Signing<'a> {
+    pub key: &'a str,
+    pub secret: &'a str,
+    pub token: Option<&'a str>,
+    pub service: &'a str,
+    pub region: &'a str,
+    pub time: SystemTime,
+    pub location: SignatureLocation,
+}
+
+impl Default for Signing<'_> {
+    fn default() -> Self {
+        Self {
+            key: "test",
+            secret: "test",
+            token: None,
+            service: "sts",
+            region: "us-east-1",
+            time: SystemTime::now(),
+            location: SignatureLocation::Headers,
+        }
+    }
+}
+
+/// Signs `request` in place with the aws-sigv4 crate, as an SDK would.
+pub fn sign_request(request: &mut http::Request<Bytes>, signing: &Signing<'_>) {
+    let identity: Identity = Credentials::new(
+        signing.key,
+        signing.secret,
+        signing.token.map(str::to_owned),
+        None,
+        "iamd-tests",
+    )
+    .into();
+    let mut settings = SigningSettings::default();
+    settings.signature_location = signing.location;
+    if signing.location == SignatureLocation::QueryParams {
+        settings.expires_in = Some(std::time::Duration::from_secs(300));
+    }
+    let params = v4::SigningParams::builder()
+        .identity(&identity)
+        .region(signing.region)
+        .name(signing.service)
+        .time(signing.time)
+        .settings(settings)
+        .build()
+        .expect("signing params")
+        .into();
+    let uri = request.uri().to_string();
+    let headers: Vec<(String, String)> = request
+        .headers()
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().to_owned(),
+                v.to_str().expect("ascii header").to_owned(),
+            )
+        })
+        .collect();
+    let body = request.body().clone();
+    let signable = SignableRequest::new(
+        request.method().as_str(),
+        uri,
+        headers.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        SignableBody::Bytes(&body),
+    )
+    .expect("signable request");
+    let (instructions, _signature) = sign(signable, &params).expect("signs").into_parts();
+    instructions.apply_to_request_http1x(request);
+}
+
+/// A signed form POST.
+pub fn signed_post(server: &Server, body: &str, signing: &Signing<'_>) -> http::Request<Bytes> {
+    let mut request = form_post(server, body);
+    sign_request(&mut request, signing);
+    request
+}
+
+/// A JSON call to an admin endpoint.
+pub async fn admin(
+    server: &Server,
+    method: &str,
+    path: &str,
+    json: &str,
+) -> (u16, serde_json::Value) {
+    let request = http::Request::builder()
+        .method(method)
+        .uri(format!("{}{path}", server.endpoint))
+        .header("content-type", "application/json")
+        .body(Bytes::from(json.to_owned()))
+        .expect("valid request");
+    let response = send(request).await;
+    let value = serde_json::from_str(&response.body).unwrap_or(serde_json::Value::Null);
+    (response.status, value)
+}
+
+/// An SDK call's failure, reduced to what AWS sent.
+#[derive(Debug)]
+pub struct AwsError {
+    pub code: String,
+    pub message: String,
+    pub status: u16,
+}
+
+/// Unwraps the error of an SDK call that must fail.
+pub fn aws_error<T: std::fmt::Debug, E>(
+    result: Result<
+        T,
+        aws_smithy_runtime_api::client::result::SdkError<E, aws_smithy_runtime_api::http::Response>,
+    >,
+) -> AwsError
+where
+    E: aws_sdk_sts::error::ProvideErrorMetadata + std::fmt::Debug,
+{
+    use aws_sdk_sts::error::ProvideErrorMetadata;
+    let error = result.expect_err("the call must fail");
+    let status = error.raw_response().map_or(0, |r| r.status().as_u16());
+    AwsError {
+        code: error.code().unwrap_or_default().to_owned(),
+        message: error.message().unwrap_or_default().to_owned(),
+        status,
+    }
+}

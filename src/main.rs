@@ -16,10 +16,16 @@ fn main() -> ExitCode {
     }
     let config = cli.serve;
     init_logging(config.log_format);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .expect("a tokio runtime can be built at start-up");
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            tracing::error!(%error, "cannot start the async runtime");
+            return ExitCode::FAILURE;
+        }
+    };
     runtime.block_on(async move {
         let listener = match TcpListener::bind(config.listen).await {
             Ok(listener) => listener,

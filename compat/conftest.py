@@ -180,7 +180,9 @@ def iamd_binary() -> Path:
         binary = Path(override).resolve()
         assert binary.is_file(), f"IAMD_BIN={override} is not a file"
         return binary
-    subprocess.run(["cargo", "build", "--release", "--bin", "iamd"], cwd=REPO_ROOT, check=True)
+    build = subprocess.run(["cargo", "build", "--release", "--bin", "iamd"], cwd=REPO_ROOT)
+    if build.returncode != 0:
+        pytest.exit(f"cargo build --release failed with exit code {build.returncode}", 1)
     target = Path(os.environ.get("CARGO_TARGET_DIR", REPO_ROOT / "target"))
     return (REPO_ROOT / target / "release" / "iamd").resolve()
 

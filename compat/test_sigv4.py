@@ -8,6 +8,9 @@ import botocore.compat
 import pytest
 from botocore.exceptions import ClientError
 
+# AWS CLI v1 exits 255 for any failed command, service errors included (v2 uses 254).
+CLI_V1_ERROR_EXIT = 255
+
 
 def client_error(call) -> tuple[str, int, str]:
     """Runs a boto3 call that must fail; returns its error code, HTTP status and message."""
@@ -30,7 +33,7 @@ def test_boto3_with_a_wrong_secret_is_signature_does_not_match(iamd):
 def test_cli_with_a_wrong_secret_is_signature_does_not_match(iamd):
     result = iamd.aws("sts", "get-caller-identity", secret="not-the-secret")
 
-    assert result.returncode == 254, result.stderr
+    assert result.returncode == CLI_V1_ERROR_EXIT, result.stderr
     assert "(SignatureDoesNotMatch)" in result.stderr
     assert "GetCallerIdentity operation" in result.stderr
 
@@ -47,7 +50,7 @@ def test_boto3_with_an_unknown_key_is_invalid_client_token_id(iamd):
 def test_cli_with_an_unknown_key_is_invalid_client_token_id(iamd):
     result = iamd.aws("sts", "get-caller-identity", key="AKIAUNKNOWNKEY000000")
 
-    assert result.returncode == 254, result.stderr
+    assert result.returncode == CLI_V1_ERROR_EXIT, result.stderr
     assert "(InvalidClientTokenId)" in result.stderr
 
 
@@ -61,7 +64,7 @@ def test_unsigned_post_is_missing_authentication_token_with_a_request_id(iamd):
     error = answer.error()
     assert error["Code"] == "MissingAuthenticationToken"
     assert error["Type"] == "Sender"
-    assert error["Message"]
+    assert error["Message"] == "Request is missing Authentication Token"
     assert error["RequestId"]
     assert answer.headers["x-amzn-RequestId"] == error["RequestId"]
 
@@ -100,25 +103,49 @@ def test_tampered_presigned_url_is_signature_does_not_match(iamd, sts, tamper):
     assert answer.error()["Code"] == "SignatureDoesNotMatch"
 
 
-def test_request_signed_twenty_minutes_ago_is_signature_expired(iamd, monkeypatch):
-    past = botocore.compat.get_current_datetime() - timedelta(minutes=20)
-    monkeypatch.setattr(botocore.auth, "get_current_datetime", lambda *_, **__: past)
+def shift_signing_clock(monkeypatch, minutes: int) -> None:
+    """Makes botocore sign as if its clock were `minutes` off (negative: in the past)."""
+    then = botocore.compat.get_current_datetime() + timedelta(minutes=minutes)
+    monkeypatch.setattr(botocore.auth, "get_current_datetime", lambda *_, **__: then)
+
+
+@pytest.mark.parametrize(
+    ("minutes", "prefix"),
+    [(-20, "Signature expired: "), (20, "Signature not yet current: ")],
+    ids=["past", "future"],
+)
+def test_request_signed_twenty_minutes_off_is_outside_the_skew_window(
+    iamd, monkeypatch, minutes, prefix
+):
+    shift_signing_clock(monkeypatch, minutes)
 
     code, status, message = client_error(iamd.client("sts").get_caller_identity)
 
     assert (code, status) == ("SignatureDoesNotMatch", 403)
-    assert message.startswith("Signature expired:"), message
+    assert message.startswith(prefix), message
 
 
-def test_advancing_the_server_clock_past_the_skew_window_expires_fresh_signatures(iamd):
+def test_presigned_url_signed_twenty_minutes_ago_is_signature_expired(iamd, monkeypatch):
+    # STS holds presigned URLs to the 15-minute window whatever X-Amz-Expires says.
+    shift_signing_clock(monkeypatch, -20)
     sts = iamd.client("sts")
+    url = sts.generate_presigned_url("get_caller_identity", HttpMethod="GET", ExpiresIn=3600)
 
-    status, _ = iamd.admin("POST", "/_iamd/clock", {"advance_seconds": 20 * 60})
-    assert status == 200
-    code, status, message = client_error(sts.get_caller_identity)
-    assert (code, status) == ("SignatureDoesNotMatch", 403)
-    assert message.startswith("Signature expired:"), message
+    answer = iamd.http("GET", url)
 
-    status, clock = iamd.admin("POST", "/_iamd/clock", {"advance_seconds": -20 * 60})
-    assert (status, clock["offset_seconds"]) == (200, 0)
-    assert sts.get_caller_identity()["Account"] == "000000000000"
+    assert answer.status == 403, answer.body
+    assert answer.error()["Code"] == "SignatureDoesNotMatch"
+    assert answer.error()["Message"].startswith("Signature expired: ")
+
+
+def test_advancing_the_server_clock_leaves_signature_skew_on_the_wall_clock(iamd):
+    # The clock endpoint moves iamd's notion of now (for expiring temporary
+    # credentials); SigV4 skew stays measured against real time, so a client
+    # signing with its own clock keeps working.
+    status, clock = iamd.admin("POST", "/_iamd/clock", {"advance_seconds": 20 * 60})
+    assert (status, clock["offset_seconds"]) == (200, 20 * 60)
+
+    identity = iamd.client("sts").get_caller_identity()
+
+    assert identity["Account"] == "000000000000"
+    assert iamd.admin("GET", "/_iamd/clock")[1]["offset_seconds"] == 20 * 60

@@ -7,6 +7,18 @@ pub fn root(account_id: &str) -> String {
     format!("arn:aws:iam::{account_id}:root")
 }
 
+/// `arn:aws:iam::ACCOUNT:user{path}{name}`.
+#[must_use]
+pub fn user(account_id: &str, path: &str, name: &str) -> String {
+    format!("arn:aws:iam::{account_id}:user{path}{name}")
+}
+
+/// `arn:aws:iam::ACCOUNT:group{path}{name}`.
+#[must_use]
+pub fn group(account_id: &str, path: &str, name: &str) -> String {
+    format!("arn:aws:iam::{account_id}:group{path}{name}")
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

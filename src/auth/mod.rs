@@ -12,7 +12,7 @@ use http::HeaderMap;
 use crate::app::App;
 use crate::config::AuthMode;
 use crate::protocol::{ApiError, ErrorCode};
-use crate::store::AccessKeyStatus;
+use crate::store::{AccessKeyStatus, Credential};
 pub use parse::SignatureInput;
 pub use principal::{Principal, PrincipalKind};
 
@@ -138,10 +138,18 @@ pub async fn authenticate(
         }
         return Err(error);
     }
-    Ok(Principal::root(
-        &credential.account_id,
-        Some(credential.access_key_id.clone()),
-    ))
+    let region = &input.scope.region;
+    app.store
+        .record_key_use(key_id, app.clock.now(), service.signing_name(), region);
+    Ok(principal_of(&credential))
+}
+
+fn principal_of(credential: &Credential) -> Principal {
+    let key = Some(credential.access_key_id.clone());
+    match &credential.owner {
+        Some(owner) => Principal::user(&credential.account_id, owner.clone(), key),
+        None => Principal::root(&credential.account_id, key),
+    }
 }
 
 /// `off` mode: a known key speaks for its owner, a 12-digit key id selects that account,
@@ -150,7 +158,7 @@ async fn accept_unverified(app: &App, req: &RequestView<'_>) -> Result<Principal
     let claimed = parse::claimed_access_key_id(req.headers, req.query);
     if let Some(key_id) = &claimed {
         if let Some(credential) = app.store.find_credential(key_id).await? {
-            return Ok(Principal::root(&credential.account_id, claimed.clone()));
+            return Ok(principal_of(&credential));
         }
         if key_id.len() == 12 && key_id.bytes().all(|b| b.is_ascii_digit()) {
             app.store.ensure_account(key_id, app.clock.now()).await?;

@@ -40,6 +40,7 @@ pub enum ErrorCode {
     InvalidClientTokenId,
     InvalidInput,
     InvalidParameterValue,
+    InvalidUserType,
     LimitExceeded,
     MalformedQueryString,
     MissingAction,
@@ -68,6 +69,7 @@ impl ErrorCode {
             Self::InvalidClientTokenId => "InvalidClientTokenId",
             Self::InvalidInput => "InvalidInput",
             Self::InvalidParameterValue => "InvalidParameterValue",
+            Self::InvalidUserType => "InvalidUserType",
             Self::LimitExceeded => "LimitExceeded",
             Self::MalformedQueryString => "MalformedQueryString",
             Self::MissingAction => "MissingAction",
@@ -89,6 +91,7 @@ impl ErrorCode {
             | Self::InvalidAction
             | Self::InvalidInput
             | Self::InvalidParameterValue
+            | Self::InvalidUserType
             | Self::MalformedQueryString
             | Self::MissingAction
             | Self::PasswordPolicyViolation

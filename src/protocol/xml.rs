@@ -84,6 +84,12 @@ impl XmlWriter {
         })
     }
 
+    /// Escaped text directly inside the current element (a list member of scalars).
+    pub fn buf_text(&mut self, value: &str) -> &mut Self {
+        self.buf.push_str(&escape(value));
+        self
+    }
+
     /// The fragment written so far.
     #[must_use]
     pub fn finish(self) -> String {

@@ -38,6 +38,7 @@ const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 pub async fn run(listener: TcpListener, app: Arc<App>, shutdown: impl Future<Output = ()>) {
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut connections = JoinSet::new();
+    let flusher = tokio::spawn(flush_key_usage(app.clone()));
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
@@ -66,7 +67,19 @@ pub async fn run(listener: TcpListener, app: Arc<App>, shutdown: impl Future<Out
         tracing::warn!("connections still open after the drain timeout; closing them");
         connections.abort_all();
     }
+    flusher.abort();
     app.store.close().await;
+}
+
+/// Writes recorded access-key uses every few seconds, so signing never waits on a write.
+async fn flush_key_usage(app: Arc<App>) {
+    let mut tick = tokio::time::interval(Duration::from_secs(5));
+    loop {
+        tick.tick().await;
+        if let Err(error) = app.store.flush_key_usage().await {
+            tracing::warn!(%error, "could not write access key usage");
+        }
+    }
 }
 
 async fn serve_connection(stream: TcpStream, app: Arc<App>, mut stop: watch::Receiver<bool>) {

@@ -72,6 +72,22 @@ impl Store {
         Ok(())
     }
 
+    /// When the account was created, or `None` when it does not exist.
+    ///
+    /// # Errors
+    /// A database failure.
+    pub async fn account_created_at(
+        &self,
+        account_id: &str,
+    ) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let at: Option<i64> =
+            sqlx::query_scalar("SELECT created_at FROM accounts WHERE account_id = ?1")
+                .bind(account_id)
+                .fetch_optional(&self.reader)
+                .await?;
+        Ok(at.map(super::from_millis))
+    }
+
     /// Every account id, ascending.
     ///
     /// # Errors

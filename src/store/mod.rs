@@ -2,8 +2,13 @@
 //! caches. One repository file per entity family; SQL lives only here.
 
 pub mod access_keys;
+pub mod account_settings;
 pub mod accounts;
 mod cache;
+pub mod groups;
+pub mod login_profiles;
+pub mod tags;
+pub mod users;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -14,7 +19,7 @@ use chrono::{DateTime, Utc};
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
-pub use access_keys::{AccessKeyStatus, Credential};
+pub use access_keys::{AccessKey, AccessKeyStatus, Credential, KeyOwner, KeyUsage};
 
 /// A storage failure. Callers turn it into `InternalFailure` unless a variant says otherwise.
 #[derive(Debug, thiserror::Error)]
@@ -31,6 +36,54 @@ pub enum StoreError {
     /// A row with this key already exists.
     #[error("already exists")]
     AlreadyExists,
+    /// An entity the operation needs does not exist.
+    #[error("{0:?} not found")]
+    NotFound(Entity),
+    /// The entity still has dependents.
+    #[error("delete conflict: {0:?}")]
+    Conflict(Conflict),
+    /// A quota would be exceeded.
+    #[error("limit exceeded: {0:?}")]
+    Limit(Limit),
+}
+
+/// Kinds of stored entity, for `NotFound`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Entity {
+    /// An IAM user.
+    User,
+    /// An IAM group.
+    Group,
+    /// An access key.
+    AccessKey,
+    /// A user's login profile.
+    LoginProfile,
+    /// The account password policy.
+    PasswordPolicy,
+    /// An account alias.
+    AccountAlias,
+}
+
+/// What still depends on an entity that was to be deleted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Conflict {
+    /// Keys, a login profile, group memberships, MFA devices or certificates.
+    ReferencedObjects,
+    /// A group that still has members.
+    GroupHasUsers,
+}
+
+/// Quotas iamd enforces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Limit {
+    /// Two access keys per user (and per root).
+    AccessKeysPerUser,
+    /// Ten groups per user.
+    GroupsPerUser,
+    /// Fifty tags per resource.
+    TagsPerResource,
+    /// One alias per account.
+    AliasesPerAccount,
 }
 
 /// Where the database lives.
@@ -50,6 +103,8 @@ pub struct Store {
     reader: SqlitePool,
     /// Credentials by access key id. Filled on lookup, dropped on every key write and on reset.
     credentials: Arc<cache::CredentialCache>,
+    /// Key uses waiting to be written; flushed periodically, on reads of them, and at exit.
+    usage: Arc<access_keys::PendingUsage>,
 }
 
 impl Store {
@@ -100,6 +155,7 @@ impl Store {
             writer,
             reader,
             credentials: Arc::default(),
+            usage: Arc::default(),
         })
     }
 
@@ -117,20 +173,24 @@ impl Store {
             .await?;
         tx.commit().await?;
         self.forget_all_credentials();
+        self.usage.clear();
         Ok(())
     }
 
-    /// Closes the pools, waiting for running queries.
+    /// Writes pending key uses, then closes the pools, waiting for running queries.
     pub async fn close(&self) {
+        if let Err(error) = self.flush_key_usage().await {
+            tracing::warn!(%error, "could not write access key usage at shutdown");
+        }
         self.reader.close().await;
         self.writer.close().await;
     }
 
-    fn forget_credential(&self, access_key_id: &str) {
+    pub(crate) fn forget_credential(&self, access_key_id: &str) {
         self.credentials.forget(access_key_id);
     }
 
-    fn forget_all_credentials(&self) {
+    pub(crate) fn forget_all_credentials(&self) {
         self.credentials.clear();
     }
 }
@@ -143,6 +203,11 @@ pub(crate) fn to_millis(at: DateTime<Utc>) -> i64 {
 /// A stored time back as a timestamp.
 pub(crate) fn from_millis(ms: i64) -> DateTime<Utc> {
     DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}
+
+/// Stored booleans are integers.
+pub(crate) fn to_flag(value: bool) -> i64 {
+    i64::from(value)
 }
 
 /// Whether a sqlx error is a violated UNIQUE or PRIMARY KEY constraint.

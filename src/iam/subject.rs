@@ -1,0 +1,100 @@
+//! Finding the entities a request names, with IAM's `NoSuchEntity` wording, and the
+//! "no user name means the caller" rule of the caller-implicit operations.
+
+use crate::api::RequestCtx;
+use crate::auth::PrincipalKind;
+use crate::protocol::ApiError;
+use crate::store::groups::Group;
+use crate::store::users::User;
+
+use super::errors;
+
+/// Whom a caller-implicit operation acts on.
+#[derive(Debug)]
+pub enum Subject {
+    /// The account's root user (root called without a user name).
+    Root,
+    /// An IAM user.
+    User(User),
+}
+
+impl Subject {
+    /// The user id as the store keys it: `None` for root.
+    #[must_use]
+    pub fn user_id(&self) -> Option<&str> {
+        match self {
+            Self::Root => None,
+            Self::User(user) => Some(&user.user_id),
+        }
+    }
+
+    /// The user name, `None` for root.
+    #[must_use]
+    pub fn user_name(&self) -> Option<&str> {
+        match self {
+            Self::Root => None,
+            Self::User(user) => Some(&user.user_name),
+        }
+    }
+}
+
+/// The named user in the caller's account.
+///
+/// # Errors
+/// `NoSuchEntity` with IAM's wording.
+pub async fn user(ctx: &RequestCtx<'_>, name: &str) -> Result<User, ApiError> {
+    ctx.app
+        .store
+        .find_user(&ctx.principal.account_id, name)
+        .await
+        .map_err(errors::store)?
+        .ok_or_else(|| errors::no_such_user(name))
+}
+
+/// The named group in the caller's account.
+///
+/// # Errors
+/// `NoSuchEntity` with IAM's wording.
+pub async fn group(ctx: &RequestCtx<'_>, name: &str) -> Result<Group, ApiError> {
+    ctx.app
+        .store
+        .find_group(&ctx.principal.account_id, name)
+        .await
+        .map_err(errors::store)?
+        .ok_or_else(|| errors::no_such_group(name))
+}
+
+/// The named user, or the caller when no name was given.
+///
+/// # Errors
+/// `NoSuchEntity` for an unknown name.
+pub async fn user_or_caller(ctx: &RequestCtx<'_>, name: Option<&str>) -> Result<Subject, ApiError> {
+    if let Some(name) = name {
+        return user(ctx, name).await.map(Subject::User);
+    }
+    match &ctx.principal.kind {
+        PrincipalKind::Root => Ok(Subject::Root),
+        PrincipalKind::User(owner) => ctx
+            .app
+            .store
+            .find_user_by_id(&owner.user_id)
+            .await
+            .map_err(errors::store)?
+            .map(Subject::User)
+            .ok_or_else(|| errors::no_such_user(&owner.user_name)),
+    }
+}
+
+/// The named user, or the calling IAM user; root must name one (it has no login profile).
+///
+/// # Errors
+/// `NoSuchEntity` for an unknown name; `ValidationError` when root names none.
+pub async fn user_or_calling_user(
+    ctx: &RequestCtx<'_>,
+    name: Option<&str>,
+) -> Result<User, ApiError> {
+    match user_or_caller(ctx, name).await? {
+        Subject::User(user) => Ok(user),
+        Subject::Root => Err(errors::user_name_required()),
+    }
+}

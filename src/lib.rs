@@ -12,6 +12,7 @@ pub mod config;
 pub mod coverage;
 pub mod iam;
 pub mod ids;
+pub mod policy;
 pub mod protocol;
 pub mod secret;
 pub mod server;

@@ -187,6 +187,21 @@ def iamd_binary() -> Path:
     return (REPO_ROOT / target / "release" / "iamd").resolve()
 
 
+@pytest.fixture(scope="session")
+def coverage(iamd_binary) -> dict[str, dict[str, bool]]:
+    """`iamd coverage` read back: {"iam"|"sts": {action: implemented}}."""
+    table = subprocess.run(
+        [iamd_binary, "coverage"], capture_output=True, text=True, check=True
+    ).stdout
+    services: dict[str, dict[str, bool]] = {"iam": {}, "sts": {}}
+    for line in table.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and cells[2] in ("yes", "no"):
+            services[cells[0].lower()][cells[1]] = cells[2] == "yes"
+    assert services["iam"] and services["sts"], f"unexpected `iamd coverage` output:\n{table}"
+    return services
+
+
 @pytest.fixture
 def start_iamd(request, iamd_binary, tmp_path):
     """Starts iamd with extra flags (in memory unless `--data-dir` is given).

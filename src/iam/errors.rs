@@ -20,6 +20,99 @@ pub fn no_such_group(name: &str) -> ApiError {
     )
 }
 
+/// `NoSuchEntity`: the role does not exist.
+pub fn no_such_role(name: &str) -> ApiError {
+    ApiError::new(
+        ErrorCode::NoSuchEntity,
+        format!("The role with name {name} cannot be found."),
+    )
+}
+
+/// `NoSuchEntity`: the instance profile does not exist.
+pub fn no_such_instance_profile(name: &str) -> ApiError {
+    ApiError::new(
+        ErrorCode::NoSuchEntity,
+        format!("Instance Profile {name} cannot be found."),
+    )
+}
+
+/// `NoSuchEntity`: a policy ARN that names no attachable policy (Attach*, ListEntitiesForPolicy).
+pub fn policy_not_attachable(arn: &str) -> ApiError {
+    ApiError::new(
+        ErrorCode::NoSuchEntity,
+        format!("Policy {arn} does not exist or is not attachable."),
+    )
+}
+
+/// `NoSuchEntity`: a policy ARN that names no policy (Get/Delete/Detach/Tag).
+pub fn no_such_policy(arn: &str) -> ApiError {
+    ApiError::new(
+        ErrorCode::NoSuchEntity,
+        format!("Policy {arn} was not found."),
+    )
+}
+
+/// `NoSuchEntity`: a version the policy does not have.
+pub fn no_such_policy_version(arn: &str, version: &str) -> ApiError {
+    ApiError::new(
+        ErrorCode::NoSuchEntity,
+        format!("Policy {arn} version {version} does not exist or is not attachable."),
+    )
+}
+
+/// `NoSuchEntity`: an inline policy the entity does not have (`kind` is user, group or role).
+pub fn no_such_inline_policy(kind: &str, name: &str) -> ApiError {
+    ApiError::new(
+        ErrorCode::NoSuchEntity,
+        format!("The {kind} policy with name {name} cannot be found."),
+    )
+}
+
+/// `EntityAlreadyExists` for a role name.
+pub fn role_exists(name: &str) -> ApiError {
+    ApiError::new(
+        ErrorCode::EntityAlreadyExists,
+        format!("Role with name {name} already exists."),
+    )
+}
+
+/// `EntityAlreadyExists` for an instance profile name.
+pub fn instance_profile_exists(name: &str) -> ApiError {
+    ApiError::new(
+        ErrorCode::EntityAlreadyExists,
+        format!("Instance Profile {name} already exists."),
+    )
+}
+
+/// `EntityAlreadyExists` for a managed policy name.
+pub fn policy_exists(name: &str) -> ApiError {
+    ApiError::new(
+        ErrorCode::EntityAlreadyExists,
+        format!("A policy called {name} already exists. Duplicate names are not allowed."),
+    )
+}
+
+/// `ValidationError`: a policy ARN that is not an ARN at all.
+pub fn arn_not_valid(arn: &str) -> ApiError {
+    ApiError::validation(format!("ARN {arn} is not valid."))
+}
+
+/// `PolicyNotAttachable`: AWS policies reserved for service-linked roles.
+pub fn service_role_policy(arn: &str) -> ApiError {
+    ApiError::new(
+        ErrorCode::PolicyNotAttachable,
+        format!("Cannot attach a Service Role Policy to a Customer Role: {arn}"),
+    )
+}
+
+/// `LimitExceeded`: the summed inline policies of an entity are too large.
+pub fn inline_size(kind: &str, name: &str, max: usize) -> ApiError {
+    ApiError::new(
+        ErrorCode::LimitExceeded,
+        format!("Maximum policy size of {max} bytes exceeded for {kind} {name}"),
+    )
+}
+
 /// `NoSuchEntity`: the caller has no access key with this id.
 pub fn no_such_access_key(id: &str) -> ApiError {
     ApiError::new(
@@ -154,6 +247,17 @@ pub fn delete_conflict(conflict: Conflict) -> ApiError {
             "Cannot delete entity, must remove referenced objects first."
         }
         Conflict::GroupHasUsers => "Cannot delete entity, must remove users from group first.",
+        Conflict::AttachedPolicies => "Cannot delete entity, must detach all policies first.",
+        Conflict::InlinePolicies => "Cannot delete entity, must delete policies first.",
+        Conflict::InInstanceProfile => {
+            "Cannot delete entity, must remove roles from instance profile first."
+        }
+        Conflict::PolicyAttached => "Cannot delete a policy attached to entities.",
+        Conflict::PolicyHasVersions => {
+            "This policy has more than one version. Before you delete a policy, you must delete the \
+             policy's versions. The default version is deleted with the policy."
+        }
+        Conflict::DefaultVersion => "Cannot delete the default version of a policy.",
     };
     ApiError::new(ErrorCode::DeleteConflict, message)
 }
@@ -165,6 +269,17 @@ pub fn limit_exceeded(limit: Limit) -> ApiError {
         Limit::GroupsPerUser => "Cannot exceed quota for GroupsPerUser: 10",
         Limit::TagsPerResource => "The number of tags has reached the maximum limit.",
         Limit::AliasesPerAccount => "Cannot exceed quota for AccountAliasesPerAccount: 1",
+        Limit::PoliciesPerUser => "Cannot exceed quota for PoliciesPerUser: 10",
+        Limit::PoliciesPerGroup => "Cannot exceed quota for PoliciesPerGroup: 10",
+        Limit::PoliciesPerRole => "Cannot exceed quota for PoliciesPerRole: 10",
+        Limit::VersionsPerPolicy => {
+            "A managed policy can have up to 5 versions. Before you create a new version, you must \
+             delete an existing version."
+        }
+        Limit::RolesPerInstanceProfile => {
+            "Cannot exceed quota for InstanceSessionsPerInstanceProfile: 1"
+        }
+        Limit::InlinePolicySize => "Cannot exceed quota for InlinePolicySize.",
     };
     ApiError::new(ErrorCode::LimitExceeded, message)
 }
@@ -190,5 +305,10 @@ fn entity_noun(entity: Entity) -> &'static str {
         Entity::LoginProfile => "login profile",
         Entity::PasswordPolicy => "password policy",
         Entity::AccountAlias => "account alias",
+        Entity::Role => "role",
+        Entity::Policy => "policy",
+        Entity::PolicyVersion => "policy version",
+        Entity::InlinePolicy => "policy",
+        Entity::InstanceProfile => "instance profile",
     }
 }

@@ -46,6 +46,26 @@ pattern!(
 );
 pattern!(ACCESS_KEY_ID, r"[\w]+", r"[A-Za-z0-9_]+");
 pattern!(
+    POLICY_DOCUMENT,
+    r"[\u0009\u000A\u000D\u0020-\u00FF]+",
+    r"[\x09\x0A\x0D\x20-\xFF]+"
+);
+pattern!(
+    POLICY_PATH,
+    r"((/[A-Za-z0-9\.,\+@=_-]+)*)/",
+    r"(?:/[A-Za-z0-9.,+@=_-]+)*/"
+);
+pattern!(
+    VERSION_ID,
+    r"v[1-9][0-9]*(\.[A-Za-z0-9-]*)?",
+    r"v[1-9][0-9]*(?:\.[A-Za-z0-9-]*)?"
+);
+pattern!(
+    DESCRIPTION,
+    r"[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*",
+    r"[\x09\x0A\x0D\x20-\x7E\xA1-\xFF]*"
+);
+pattern!(
     TAG_KEY,
     r"[\p{L}\p{Z}\p{N}_.:/=+\-@]+",
     r"[\p{L}\p{Z}\p{N}_.:/=+\-@]+"
@@ -97,6 +117,28 @@ impl Rule {
 pub const USER_NAME: Rule = Rule::new(1, 64, &NAME);
 /// `existingUserNameType`: names of users that must already exist.
 pub const EXISTING_USER_NAME: Rule = Rule::new(1, 128, &NAME);
+/// `roleNameType`.
+pub const ROLE_NAME: Rule = Rule::new(1, 64, &NAME);
+/// `policyNameType`.
+pub const POLICY_NAME: Rule = Rule::new(1, 128, &NAME);
+/// `instanceProfileNameType`.
+pub const INSTANCE_PROFILE_NAME: Rule = Rule::new(1, 128, &NAME);
+/// `policyPathType`.
+pub const POLICY_PATH_RULE: Rule = Rule::new(1, 512, &POLICY_PATH);
+/// `policyVersionIdType`.
+pub const VERSION_ID_RULE: Rule = Rule {
+    min: 0,
+    max: None,
+    pattern: Some(&VERSION_ID),
+};
+/// `roleDescriptionType`.
+pub const ROLE_DESCRIPTION: Rule = Rule::new(0, 1000, &DESCRIPTION);
+/// `policyDescriptionType`.
+pub const POLICY_DESCRIPTION: Rule = Rule {
+    min: 0,
+    max: Some(1000),
+    pattern: None,
+};
 /// `groupNameType`.
 pub const GROUP_NAME: Rule = Rule::new(1, 128, &NAME);
 /// `pathType`.
@@ -208,6 +250,15 @@ impl<'a> Input<'a> {
             self.violate(member, Some(raw), "satisfy enum value set");
         }
         raw.to_owned()
+    }
+
+    /// An optional member whose value must be one of `allowed`.
+    pub fn optional_enum(&mut self, member: &str, allowed: &[&str]) -> Option<String> {
+        let raw = self.params.get(member)?;
+        if !allowed.contains(&raw) {
+            self.violate(member, Some(raw), "satisfy enum value set");
+        }
+        Some(raw.to_owned())
     }
 
     /// The `Tags` list: at most 50 items of `Key`/`Value`.

@@ -98,3 +98,59 @@ pub async fn user_or_calling_user(
         Subject::Root => Err(errors::user_name_required()),
     }
 }
+
+/// The named role in the caller's account.
+///
+/// # Errors
+/// `NoSuchEntity` with IAM's wording.
+pub async fn role(ctx: &RequestCtx<'_>, name: &str) -> Result<crate::store::roles::Role, ApiError> {
+    ctx.app
+        .store
+        .find_role(&ctx.principal.account_id, name)
+        .await
+        .map_err(errors::store)?
+        .ok_or_else(|| errors::no_such_role(name))
+}
+
+/// The named instance profile in the caller's account.
+///
+/// # Errors
+/// `NoSuchEntity` with IAM's wording.
+pub async fn instance_profile(
+    ctx: &RequestCtx<'_>,
+    name: &str,
+) -> Result<crate::store::instance_profiles::InstanceProfile, ApiError> {
+    ctx.app
+        .store
+        .find_instance_profile(&ctx.principal.account_id, name)
+        .await
+        .map_err(errors::store)?
+        .ok_or_else(|| errors::no_such_instance_profile(name))
+}
+
+/// A user, group or role that policies attach to: its unique id and name.
+#[derive(Debug, Clone)]
+pub struct PolicyHolder {
+    /// Its unique id.
+    pub id: String,
+    /// Its name as stored.
+    pub name: String,
+}
+
+/// The named user, group or role.
+///
+/// # Errors
+/// `NoSuchEntity` with IAM's wording.
+pub async fn holder(
+    ctx: &RequestCtx<'_>,
+    kind: crate::store::policies::EntityKind,
+    name: &str,
+) -> Result<PolicyHolder, ApiError> {
+    use crate::store::policies::EntityKind;
+    let (id, name) = match kind {
+        EntityKind::User => user(ctx, name).await.map(|u| (u.user_id, u.user_name))?,
+        EntityKind::Group => group(ctx, name).await.map(|g| (g.group_id, g.group_name))?,
+        EntityKind::Role => role(ctx, name).await.map(|r| (r.role_id, r.role_name))?,
+    };
+    Ok(PolicyHolder { id, name })
+}

@@ -24,7 +24,7 @@ pub async fn create_user(ctx: &RequestCtx<'_>) -> HandlerResult {
     input.finish()?;
     tags::check_new(&new_tags)?;
     if let Some(arn) = &boundary {
-        return Err(super::boundary::unknown(arn));
+        super::boundary::check(ctx, arn).await?;
     }
 
     let user = User {

@@ -42,6 +42,7 @@ pub enum ErrorCode {
     InvalidParameterValue,
     InvalidUserType,
     LimitExceeded,
+    MalformedPolicyDocument,
     MalformedQueryString,
     MissingAction,
     MissingAuthenticationToken,
@@ -49,6 +50,8 @@ pub enum ErrorCode {
     /// An action AWS has and iamd does not implement yet.
     NotImplemented,
     PasswordPolicyViolation,
+    PolicyNotAttachable,
+    UnmodifiableEntity,
     RequestEntityTooLarge,
     SignatureDoesNotMatch,
     ValidationError,
@@ -71,12 +74,15 @@ impl ErrorCode {
             Self::InvalidParameterValue => "InvalidParameterValue",
             Self::InvalidUserType => "InvalidUserType",
             Self::LimitExceeded => "LimitExceeded",
+            Self::MalformedPolicyDocument => "MalformedPolicyDocument",
             Self::MalformedQueryString => "MalformedQueryString",
             Self::MissingAction => "MissingAction",
             Self::MissingAuthenticationToken => "MissingAuthenticationToken",
             Self::NoSuchEntity => "NoSuchEntity",
             Self::NotImplemented => "NotImplemented",
             Self::PasswordPolicyViolation => "PasswordPolicyViolation",
+            Self::PolicyNotAttachable => "PolicyNotAttachable",
+            Self::UnmodifiableEntity => "UnmodifiableEntity",
             Self::RequestEntityTooLarge => "RequestEntityTooLarge",
             Self::SignatureDoesNotMatch => "SignatureDoesNotMatch",
             Self::ValidationError => "ValidationError",
@@ -92,9 +98,12 @@ impl ErrorCode {
             | Self::InvalidInput
             | Self::InvalidParameterValue
             | Self::InvalidUserType
+            | Self::MalformedPolicyDocument
             | Self::MalformedQueryString
             | Self::MissingAction
             | Self::PasswordPolicyViolation
+            | Self::PolicyNotAttachable
+            | Self::UnmodifiableEntity
             | Self::ValidationError => StatusCode::BAD_REQUEST,
             Self::AccessDenied
             | Self::ExpiredToken

@@ -84,6 +84,12 @@ impl XmlWriter {
         })
     }
 
+    /// A fragment another writer produced, inserted as it is.
+    pub fn raw(&mut self, fragment: &str) -> &mut Self {
+        self.buf.push_str(fragment);
+        self
+    }
+
     /// Escaped text directly inside the current element (a list member of scalars).
     pub fn buf_text(&mut self, value: &str) -> &mut Self {
         self.buf.push_str(&escape(value));

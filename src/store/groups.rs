@@ -219,6 +219,7 @@ impl Store {
         if members > 0 {
             return Err(StoreError::Conflict(Conflict::GroupHasUsers));
         }
+        super::policies::check_no_policies(&mut tx, group_id).await?;
         let deleted = sqlx::query("DELETE FROM groups WHERE group_id = ?1")
             .bind(group_id)
             .execute(&mut *tx)

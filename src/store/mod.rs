@@ -6,7 +6,10 @@ pub mod account_settings;
 pub mod accounts;
 mod cache;
 pub mod groups;
+pub mod instance_profiles;
 pub mod login_profiles;
+pub mod policies;
+pub mod roles;
 pub mod tags;
 pub mod users;
 
@@ -62,6 +65,16 @@ pub enum Entity {
     PasswordPolicy,
     /// An account alias.
     AccountAlias,
+    /// An IAM role.
+    Role,
+    /// A managed policy.
+    Policy,
+    /// A version of a managed policy.
+    PolicyVersion,
+    /// An inline policy.
+    InlinePolicy,
+    /// An instance profile.
+    InstanceProfile,
 }
 
 /// What still depends on an entity that was to be deleted.
@@ -71,6 +84,18 @@ pub enum Conflict {
     ReferencedObjects,
     /// A group that still has members.
     GroupHasUsers,
+    /// Managed policies are still attached.
+    AttachedPolicies,
+    /// Inline policies remain.
+    InlinePolicies,
+    /// A role still in an instance profile, or a profile still holding a role.
+    InInstanceProfile,
+    /// A managed policy still attached to entities.
+    PolicyAttached,
+    /// A managed policy with versions besides the default.
+    PolicyHasVersions,
+    /// The default version of a policy.
+    DefaultVersion,
 }
 
 /// Quotas iamd enforces.
@@ -84,6 +109,18 @@ pub enum Limit {
     TagsPerResource,
     /// One alias per account.
     AliasesPerAccount,
+    /// Ten managed policies per user.
+    PoliciesPerUser,
+    /// Ten managed policies per group.
+    PoliciesPerGroup,
+    /// Ten managed policies per role.
+    PoliciesPerRole,
+    /// Five versions per managed policy.
+    VersionsPerPolicy,
+    /// One role per instance profile.
+    RolesPerInstanceProfile,
+    /// The summed size of an entity's inline policies.
+    InlinePolicySize,
 }
 
 /// Where the database lives.

@@ -196,6 +196,7 @@ impl Store {
         if referenced > 0 {
             return Err(StoreError::Conflict(Conflict::ReferencedObjects));
         }
+        super::policies::check_no_policies(&mut tx, user_id).await?;
         sqlx::query("DELETE FROM password_history WHERE user_id = ?1")
             .bind(user_id)
             .execute(&mut *tx)

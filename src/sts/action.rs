@@ -4,16 +4,17 @@
 crate::api::action_enum! {
     /// An STS action.
     StsAction {
-    AssumeRole,
-    AssumeRoleWithSAML,
-    AssumeRoleWithWebIdentity,
-    AssumeRoot,
-    DecodeAuthorizationMessage,
-    GetAccessKeyInfo,
-    GetCallerIdentity,
-    GetDelegatedAccessToken,
-    GetFederationToken,
-    GetSessionToken,
-    GetWebIdentityToken,
+        AssumeRole,
+        AssumeRoleWithSAML,
+        AssumeRoleWithWebIdentity,
+        AssumeRoot,
+        DecodeAuthorizationMessage,
+        GetAccessKeyInfo,
+        GetCallerIdentity,
+        GetDelegatedAccessToken,
+        GetFederationToken,
+        GetScopedCredentials,
+        GetSessionToken,
+        GetWebIdentityToken,
     }
 }

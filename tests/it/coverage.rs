@@ -18,8 +18,8 @@ fn readme_coverage_table_matches_the_dispatch_tables() {
 
 #[test]
 fn every_action_of_the_model_is_known_by_name() {
-    assert_eq!(iamd::iam::IamAction::ALL.len(), 180);
-    assert_eq!(iamd::sts::StsAction::ALL.len(), 11);
+    assert_eq!(iamd::iam::IamAction::ALL.len(), 181);
+    assert_eq!(iamd::sts::StsAction::ALL.len(), 12);
     assert_eq!(
         iamd::iam::IamAction::from_name("CreateUser").map(|a| a.as_str()),
         Some("CreateUser")

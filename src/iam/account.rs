@@ -168,8 +168,8 @@ pub async fn get_account_summary(ctx: &RequestCtx<'_>) -> HandlerResult {
         .account_counts(&ctx.principal.account_id)
         .await
         .map_err(errors::store)?;
-    // Entities iamd does not store yet (roles, policies, MFA devices, certificates,
-    // providers) are counted as what they are: none.
+    // Entities iamd does not store yet (MFA devices, certificates, identity providers)
+    // are counted as what they are: none.
     let entries: [(&str, i64); 34] = [
         ("Users", counts.users),
         ("UsersQuota", 5000),
@@ -195,18 +195,18 @@ pub async fn get_account_summary(ctx: &RequestCtx<'_>) -> HandlerResult {
         ("AttachedPoliciesPerGroupQuota", 10),
         ("AttachedPoliciesPerRoleQuota", 10),
         ("AttachedPoliciesPerUserQuota", 10),
-        ("Policies", 0),
+        ("Policies", counts.policies),
         ("PoliciesQuota", 1500),
         ("PolicySizeQuota", 6144),
-        ("PolicyVersionsInUse", 0),
+        ("PolicyVersionsInUse", counts.policy_versions),
         ("PolicyVersionsInUseQuota", 10000),
         ("VersionsPerPolicyQuota", 5),
         ("GlobalEndpointTokenVersion", 1),
         ("AssumeRolePolicySizeQuota", 2048),
-        ("InstanceProfiles", 0),
+        ("InstanceProfiles", counts.instance_profiles),
         ("InstanceProfilesQuota", 1000),
         ("Providers", 0),
-        ("Roles", 0),
+        ("Roles", counts.roles),
         ("RolesQuota", 1000),
     ];
     let mut w = XmlWriter::new();

@@ -54,6 +54,14 @@ pub struct AccountCounts {
     pub root_access_keys: i64,
     /// Whether the root user has a console password (iamd's root users never do).
     pub root_password: i64,
+    /// Roles.
+    pub roles: i64,
+    /// Customer managed policies.
+    pub policies: i64,
+    /// Versions of customer managed policies.
+    pub policy_versions: i64,
+    /// Instance profiles.
+    pub instance_profiles: i64,
 }
 
 impl Store {
@@ -204,7 +212,12 @@ impl Store {
                      (SELECT count(*) FROM groups WHERE account_id = ?1) AS groups,
                      (SELECT count(*) FROM access_keys WHERE account_id = ?1 AND user_id IS NULL)
                         AS root_access_keys,
-                     0 AS root_password",
+                     0 AS root_password,
+                     (SELECT count(*) FROM roles WHERE account_id = ?1) AS roles,
+                     (SELECT count(*) FROM policies WHERE account_id = ?1) AS policies,
+                     (SELECT count(*) FROM policy_versions v JOIN policies p ON p.policy_id = v.policy_id
+                        WHERE p.account_id = ?1) AS policy_versions,
+                     (SELECT count(*) FROM instance_profiles WHERE account_id = ?1) AS instance_profiles",
         )
         .bind(account_id)
         .fetch_one(&self.reader)

@@ -10,7 +10,7 @@ use super::errors;
 use super::input::{ACCOUNT_ALIAS_RULE, Input};
 use super::page::{Page, PageRequest};
 
-/// Gives the account an alias (one per account, unique across accounts).
+/// Gives the account an alias (unique across accounts); a new alias replaces the old one.
 pub async fn create_account_alias(ctx: &RequestCtx<'_>) -> HandlerResult {
     let mut input = Input::new(ctx.params, Service::Iam);
     let alias = input.required("AccountAlias", &ACCOUNT_ALIAS_RULE);
@@ -79,8 +79,9 @@ pub async fn update_account_password_policy(ctx: &RequestCtx<'_>) -> HandlerResu
     let upper = input.boolean("RequireUppercaseCharacters");
     let lower = input.boolean("RequireLowercaseCharacters");
     let allow_change = input.boolean("AllowUsersToChangePassword");
-    let max_age = input.integer("MaxPasswordAge", 1, 1095);
+    // Read in the order AWS lists their violations.
     let reuse = input.integer("PasswordReusePrevention", 1, 24);
+    let max_age = input.integer("MaxPasswordAge", 1, 1095);
     let hard_expiry = input.boolean("HardExpiry");
     input.finish()?;
 

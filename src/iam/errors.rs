@@ -268,7 +268,6 @@ pub fn limit_exceeded(limit: Limit) -> ApiError {
         Limit::AccessKeysPerUser => "Cannot exceed quota for AccessKeysPerUser: 2",
         Limit::GroupsPerUser => "Cannot exceed quota for GroupsPerUser: 10",
         Limit::TagsPerResource => "The number of tags has reached the maximum limit.",
-        Limit::AliasesPerAccount => "Cannot exceed quota for AccountAliasesPerAccount: 1",
         Limit::PoliciesPerUser => "Cannot exceed quota for PoliciesPerUser: 10",
         Limit::PoliciesPerGroup => "Cannot exceed quota for PoliciesPerGroup: 10",
         Limit::PoliciesPerRole => "Cannot exceed quota for PoliciesPerRole: 10",

@@ -3,7 +3,7 @@
 
 use sqlx::FromRow;
 
-use super::{Entity, Limit, Store, StoreError, is_unique_violation, to_flag};
+use super::{Entity, Store, StoreError, is_unique_violation, to_flag};
 
 /// The account password policy.
 #[derive(Clone, Debug, PartialEq, Eq, FromRow)]
@@ -146,11 +146,10 @@ impl Store {
         Ok(alias)
     }
 
-    /// Gives the account an alias. Setting the alias it already has changes nothing.
+    /// Gives the account an alias, replacing the one it had (an account has at most one).
     ///
     /// # Errors
-    /// `AlreadyExists` when another account has it; `Limit(AliasesPerAccount)` when the
-    /// account has a different one.
+    /// `AlreadyExists` when another account has it.
     pub async fn create_account_alias(
         &self,
         account_id: &str,
@@ -164,7 +163,12 @@ impl Store {
                 .await?;
         match current {
             Some(current) if current == alias => return Ok(()),
-            Some(_) => return Err(StoreError::Limit(Limit::AliasesPerAccount)),
+            Some(_) => {
+                sqlx::query("DELETE FROM account_aliases WHERE account_id = ?1")
+                    .bind(account_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             None => {}
         }
         let inserted =

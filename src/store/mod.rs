@@ -107,8 +107,6 @@ pub enum Limit {
     GroupsPerUser,
     /// Fifty tags per resource.
     TagsPerResource,
-    /// One alias per account.
-    AliasesPerAccount,
     /// Ten managed policies per user.
     PoliciesPerUser,
     /// Ten managed policies per group.

@@ -6,6 +6,14 @@
 mod admin;
 mod common;
 mod coverage;
+mod iam_access_keys;
+mod iam_account;
+mod iam_groups;
+mod iam_login_profiles;
+mod iam_persistence;
+mod iam_tags;
+mod iam_users;
 mod protocol;
 mod sigv4_raw;
+mod sts_access_key_info;
 mod sts_caller_identity;

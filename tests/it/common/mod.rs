@@ -298,3 +298,74 @@ where
         status,
     }
 }
+
+/// An IAM tag.
+pub fn tag(key: &str, value: &str) -> aws_sdk_iam::types::Tag {
+    aws_sdk_iam::types::Tag::builder()
+        .key(key)
+        .value(value)
+        .build()
+        .expect("a tag with key and value builds")
+}
+
+impl Server {
+    /// An IAM client signing with these long-term credentials.
+    pub fn iam_as(&self, key: &str, secret: &str) -> aws_sdk_iam::Client {
+        aws_sdk_iam::Client::new(&self.sdk_config_as(key, secret, None))
+    }
+
+    /// An STS client signing with these long-term credentials.
+    pub fn sts_as(&self, key: &str, secret: &str) -> aws_sdk_sts::Client {
+        aws_sdk_sts::Client::new(&self.sdk_config_as(key, secret, None))
+    }
+}
+
+/// Creates a user at path `/` as root.
+pub async fn create_user(iam: &aws_sdk_iam::Client, name: &str) -> aws_sdk_iam::types::User {
+    iam.create_user()
+        .user_name(name)
+        .send()
+        .await
+        .expect("CreateUser succeeds")
+        .user
+        .expect("CreateUser returns the user")
+}
+
+/// Creates an access key for `user_name`; returns its id and secret.
+pub async fn create_access_key(iam: &aws_sdk_iam::Client, user_name: &str) -> (String, String) {
+    let key = iam
+        .create_access_key()
+        .user_name(user_name)
+        .send()
+        .await
+        .expect("CreateAccessKey succeeds")
+        .access_key
+        .expect("CreateAccessKey returns the key");
+    (key.access_key_id, key.secret_access_key)
+}
+
+/// A new account made through the admin endpoint; returns its root key id and secret.
+pub async fn create_account(server: &Server, account_id: &str) -> (String, String) {
+    let (status, created) = admin(
+        server,
+        "POST",
+        "/_iamd/accounts",
+        &format!(r#"{{"account_id":"{account_id}"}}"#),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let field = |name: &str| created[name].as_str().expect("key field").to_owned();
+    (field("access_key_id"), field("secret_access_key"))
+}
+
+impl AwsError {
+    /// Asserts the code, HTTP status and exact message together.
+    #[track_caller]
+    pub fn assert_is(&self, code: &str, status: u16, message: &str) {
+        assert_eq!(
+            (self.code.as_str(), self.status, self.message.as_str()),
+            (code, status, message),
+            "unexpected error"
+        );
+    }
+}

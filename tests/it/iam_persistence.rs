@@ -1,0 +1,161 @@
+//! Identities survive a restart on the same data directory.
+
+use crate::common::{self, create_access_key, tag};
+
+#[tokio::test]
+async fn users_groups_tags_and_keys_survive_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = dir.path().to_str().unwrap();
+
+    let server = common::spawn_with(&["--data-dir", data_dir]).await;
+    let iam = server.iam();
+    let user = iam
+        .create_user()
+        .user_name("durable")
+        .path("/kept/")
+        .tags(tag("team", "red"))
+        .tags(tag("Env", "prod"))
+        .send()
+        .await
+        .unwrap()
+        .user
+        .unwrap();
+    let group = iam
+        .create_group()
+        .group_name("keepers")
+        .send()
+        .await
+        .unwrap()
+        .group
+        .unwrap();
+    iam.add_user_to_group()
+        .group_name("keepers")
+        .user_name("durable")
+        .send()
+        .await
+        .unwrap();
+    let (key, secret) = create_access_key(&iam, "durable").await;
+    server.stop().await;
+
+    let server = common::spawn_with(&["--data-dir", data_dir]).await;
+    let iam = server.iam();
+    let read = iam.get_user().user_name("durable").send().await.unwrap();
+    let read = read.user().unwrap();
+    assert_eq!(read.user_id(), user.user_id());
+    assert_eq!(read.arn(), "arn:aws:iam::000000000000:user/kept/durable");
+    assert_eq!(read.create_date(), user.create_date());
+    let tags: Vec<(&str, &str)> = read.tags().iter().map(|t| (t.key(), t.value())).collect();
+    assert_eq!(tags, [("team", "red"), ("Env", "prod")]);
+
+    let members = iam.get_group().group_name("keepers").send().await.unwrap();
+    assert_eq!(members.group().unwrap().group_id(), group.group_id());
+    let names: Vec<&str> = members.users().iter().map(|u| u.user_name()).collect();
+    assert_eq!(names, ["durable"]);
+
+    let keys = iam
+        .list_access_keys()
+        .user_name("durable")
+        .send()
+        .await
+        .unwrap();
+    let ids: Vec<&str> = keys
+        .access_key_metadata()
+        .iter()
+        .filter_map(|k| k.access_key_id())
+        .collect();
+    assert_eq!(ids, [key.as_str()]);
+    let identity = server
+        .sts_as(&key, &secret)
+        .get_caller_identity()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        identity.arn(),
+        Some("arn:aws:iam::000000000000:user/kept/durable")
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn passwords_policies_aliases_and_key_status_survive_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = dir.path().to_str().unwrap();
+
+    let server = common::spawn_with(&["--data-dir", data_dir]).await;
+    let iam = server.iam();
+    iam.update_account_password_policy()
+        .minimum_password_length(12)
+        .password_reuse_prevention(3)
+        .send()
+        .await
+        .unwrap();
+    iam.create_account_alias()
+        .account_alias("durable-alias")
+        .send()
+        .await
+        .unwrap();
+    crate::common::create_user(&iam, "kim").await;
+    iam.create_login_profile()
+        .user_name("kim")
+        .password("first-long-password")
+        .password_reset_required(true)
+        .send()
+        .await
+        .unwrap();
+    let (active, active_secret) = create_access_key(&iam, "kim").await;
+    let (inactive, inactive_secret) = create_access_key(&iam, "kim").await;
+    iam.update_access_key()
+        .user_name("kim")
+        .access_key_id(&inactive)
+        .status(aws_sdk_iam::types::StatusType::Inactive)
+        .send()
+        .await
+        .unwrap();
+    server.stop().await;
+
+    let server = common::spawn_with(&["--data-dir", data_dir]).await;
+    let iam = server.iam();
+    let policy = iam.get_account_password_policy().send().await.unwrap();
+    let policy = policy.password_policy().unwrap();
+    assert_eq!(policy.minimum_password_length(), Some(12));
+    assert_eq!(policy.password_reuse_prevention(), Some(3));
+    let aliases = iam.list_account_aliases().send().await.unwrap();
+    assert_eq!(aliases.account_aliases(), ["durable-alias"]);
+    let profile = iam
+        .get_login_profile()
+        .user_name("kim")
+        .send()
+        .await
+        .unwrap();
+    assert!(profile.login_profile().unwrap().password_reset_required());
+
+    let refused = crate::common::aws_error(
+        server
+            .sts_as(&inactive, &inactive_secret)
+            .get_caller_identity()
+            .send()
+            .await,
+    );
+    assert_eq!(refused.code, "InvalidClientTokenId");
+    // The password and its history came back too: the old one proves identity, and
+    // reusing it is refused.
+    let as_kim = server.iam_as(&active, &active_secret);
+    as_kim
+        .change_password()
+        .old_password("first-long-password")
+        .new_password("second-long-password")
+        .send()
+        .await
+        .unwrap();
+    let reused = crate::common::aws_error(
+        as_kim
+            .change_password()
+            .old_password("second-long-password")
+            .new_password("first-long-password")
+            .send()
+            .await,
+    );
+    assert_eq!(reused.code, "PasswordPolicyViolation");
+    server.stop().await;
+}

@@ -234,3 +234,20 @@ def test_teardown_in_dependency_order_leaves_the_account_empty(layout):
     assert iam.list_roles()["Roles"] == []
     assert iam.list_policies(Scope="Local")["Policies"] == []
     assert iam.list_instance_profiles()["InstanceProfiles"] == []
+
+
+def test_a_trust_policy_naming_a_missing_user_is_refused_and_an_existing_one_accepted(iam):
+    missing = document({"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:user/nobody"},
+                        "Action": "sts:AssumeRole"})
+    with pytest.raises(ClientError) as refused:
+        iam.create_role(RoleName="trusts-nobody", AssumeRolePolicyDocument=json.dumps(missing))
+    error = refused.value.response
+    assert error["Error"]["Code"] == "MalformedPolicyDocument"
+    assert error["Error"]["Message"] == f'Invalid principal in policy: "AWS":"arn:aws:iam::{ACCOUNT}:user/nobody"'
+    assert iam.list_roles()["Roles"] == []
+
+    iam.create_user(UserName="somebody", Path="/team/")
+    present = document({"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:user/team/somebody"},
+                        "Action": "sts:AssumeRole"})
+    iam.create_role(RoleName="trusts-somebody", AssumeRolePolicyDocument=json.dumps(present))
+    assert iam.get_role(RoleName="trusts-somebody")["Role"]["AssumeRolePolicyDocument"] == present

@@ -57,15 +57,81 @@ pub fn validate_managed(document: &str) -> Result<(), ApiError> {
 ///
 /// # Errors
 /// `MalformedPolicyDocument` or `LimitExceeded`.
-pub fn validate_trust(document: &str) -> Result<(), ApiError> {
-    validate(document, PolicyKind::Trust)?;
+pub fn validate_trust(document: &str) -> Result<policy::Policy, ApiError> {
+    let parsed = validate(document, PolicyKind::Trust)?;
     if policy::counted_size(document) > TRUST_POLICY_MAX {
         return Err(ApiError::new(
             ErrorCode::LimitExceeded,
             "Cannot exceed quota for ACLSizePerRole: 2048",
         ));
     }
+    Ok(parsed)
+}
+
+/// Rejects a trust policy naming a user or role that does not exist in an account iamd
+/// hosts (IAM resolves such principals when the policy is saved).
+///
+/// # Errors
+/// `MalformedPolicyDocument` "Invalid principal in policy: ...".
+pub async fn check_trust_principals(
+    ctx: &crate::api::RequestCtx<'_>,
+    parsed: &policy::Policy,
+) -> Result<(), ApiError> {
+    use crate::policy::model::{PrincipalEntry, PrincipalType};
+    let store = &ctx.app.store;
+    let hosted = store
+        .list_accounts()
+        .await
+        .map_err(|e| ApiError::internal(&e))?;
+    for statement in &parsed.statements {
+        let Some(principal) = &statement.principal else {
+            continue;
+        };
+        for entry in &principal.items {
+            let PrincipalEntry::Named(PrincipalType::Aws, arn) = entry else {
+                continue;
+            };
+            let Some((account, kind, path, name)) = split_principal_arn(arn) else {
+                continue;
+            };
+            if !hosted.iter().any(|a| a == account) {
+                continue;
+            }
+            let exists = match kind {
+                "user" => store
+                    .find_user(account, name)
+                    .await
+                    .map_err(|e| ApiError::internal(&e))?
+                    .is_some_and(|u| u.path == path && u.user_name == name),
+                _ => store
+                    .find_role(account, name)
+                    .await
+                    .map_err(|e| ApiError::internal(&e))?
+                    .is_some_and(|r| r.path == path && r.role_name == name),
+            };
+            if !exists {
+                return Err(ApiError::new(
+                    ErrorCode::MalformedPolicyDocument,
+                    format!("Invalid principal in policy: \"AWS\":\"{arn}\""),
+                ));
+            }
+        }
+    }
     Ok(())
+}
+
+/// `arn:aws:iam::ACCOUNT:user|role{path}{name}` split into its parts.
+fn split_principal_arn(arn: &str) -> Option<(&str, &str, &str, &str)> {
+    let rest = arn.strip_prefix("arn:aws:iam::")?;
+    let (account, resource) = rest.split_once(':')?;
+    let (kind, full) = resource
+        .split_once('/')
+        .map(|(k, _)| (k, &resource[k.len()..]))?;
+    if kind != "user" && kind != "role" {
+        return None;
+    }
+    let split = full.rfind('/')?;
+    Some((account, kind, &full[..=split], &full[split + 1..]))
 }
 
 #[cfg(test)]

@@ -33,7 +33,8 @@ pub async fn create_role(ctx: &RequestCtx<'_>) -> HandlerResult {
     let new_tags = input.tags("Tags").unwrap_or_default();
     input.finish()?;
     tags::check_new(&new_tags)?;
-    documents::validate_trust(&trust)?;
+    let parsed = documents::validate_trust(&trust)?;
+    documents::check_trust_principals(ctx, &parsed).await?;
     if let Some(arn) = &boundary_arn {
         boundary::check(ctx, arn).await?;
     }
@@ -158,8 +159,9 @@ pub async fn update_assume_role_policy(ctx: &RequestCtx<'_>) -> HandlerResult {
     let name = input.required("RoleName", &ROLE_NAME);
     let document = input.required("PolicyDocument", &DOCUMENT_RULE);
     input.finish()?;
-    documents::validate_trust(&document)?;
+    let parsed = documents::validate_trust(&document)?;
     let role = modifiable_role(ctx, &name).await?;
+    documents::check_trust_principals(ctx, &parsed).await?;
     update(
         ctx,
         &role,

@@ -278,7 +278,7 @@ pub async fn list_policies(ctx: &RequestCtx<'_>) -> HandlerResult {
 
 /// Deletes a customer managed policy attached nowhere with no extra versions.
 pub async fn delete_policy(ctx: &RequestCtx<'_>) -> HandlerResult {
-    let policy = customer_policy(ctx).await?;
+    let policy = customer_policy(ctx, "Cannot delete policies outside your own account.").await?;
     ctx.app
         .store
         .delete_policy(&policy)
@@ -298,7 +298,7 @@ pub async fn create_policy_version(ctx: &RequestCtx<'_>) -> HandlerResult {
     let set_default = input.boolean("SetAsDefault").unwrap_or(false);
     input.finish()?;
     check_policy_arn(&arn)?;
-    let policy = find_customer(ctx, &arn).await?;
+    let policy = find_customer(ctx, &arn, UPDATE_OUTSIDE).await?;
     documents::validate_managed(&document)?;
 
     let now = ctx.app.clock.now();
@@ -368,7 +368,7 @@ pub async fn list_policy_versions(ctx: &RequestCtx<'_>) -> HandlerResult {
 
 /// Makes another existing version the default.
 pub async fn set_default_policy_version(ctx: &RequestCtx<'_>) -> HandlerResult {
-    let (policy, version_id, version) = policy_and_version(ctx).await?;
+    let (policy, version_id, version) = policy_and_version(ctx, UPDATE_OUTSIDE).await?;
     let now = ctx.app.clock.now();
     let store = &ctx.app.store;
     store
@@ -383,7 +383,8 @@ pub async fn set_default_policy_version(ctx: &RequestCtx<'_>) -> HandlerResult {
 
 /// Deletes a version that is not the default.
 pub async fn delete_policy_version(ctx: &RequestCtx<'_>) -> HandlerResult {
-    let (policy, version_id, version) = policy_and_version(ctx).await?;
+    let outside = "Cannot delete policy versions for policies outside your own account.";
+    let (policy, version_id, version) = policy_and_version(ctx, outside).await?;
     ctx.app
         .store
         .delete_policy_version(&policy.policy_id, version)
@@ -527,38 +528,41 @@ pub async fn versions_of(
     }
 }
 
-async fn customer_policy(ctx: &RequestCtx<'_>) -> Result<ManagedPolicy, ApiError> {
+/// AWS's answer to changing a policy of another account (AWS managed ones included).
+const UPDATE_OUTSIDE: &str = "Cannot update policies outside your own account.";
+
+async fn customer_policy(ctx: &RequestCtx<'_>, outside: &str) -> Result<ManagedPolicy, ApiError> {
     let mut input = Input::new(ctx.params, Service::Iam);
     let arn = read_policy_arn(&mut input, "PolicyArn");
     input.finish()?;
     check_policy_arn(&arn)?;
-    find_customer(ctx, &arn).await
+    find_customer(ctx, &arn, outside).await
 }
 
-/// A customer managed policy of the caller's account; AWS's own cannot be changed.
-async fn find_customer(ctx: &RequestCtx<'_>, arn: &str) -> Result<ManagedPolicy, ApiError> {
+/// A customer managed policy of the caller's account; AWS's own cannot be changed, and
+/// AWS refuses with `outside` (AccessDenied).
+async fn find_customer(
+    ctx: &RequestCtx<'_>,
+    arn: &str,
+    outside: &str,
+) -> Result<ManagedPolicy, ApiError> {
     match resolve(ctx, arn).await? {
         Some(PolicyRef::Customer(policy)) => Ok(policy),
-        Some(PolicyRef::Aws(_)) => Err(ApiError::new(
-            ErrorCode::AccessDenied,
-            format!(
-                "User: {} is not authorized to modify the AWS managed policy {arn}",
-                ctx.principal.arn()
-            ),
-        )),
+        Some(PolicyRef::Aws(_)) => Err(ApiError::new(ErrorCode::AccessDenied, outside)),
         None => Err(errors::no_such_policy(arn)),
     }
 }
 
 async fn policy_and_version(
     ctx: &RequestCtx<'_>,
+    outside: &str,
 ) -> Result<(ManagedPolicy, String, i64), ApiError> {
     let mut input = Input::new(ctx.params, Service::Iam);
     let arn = read_policy_arn(&mut input, "PolicyArn");
     let version_id = input.required("VersionId", &VERSION_ID_RULE);
     input.finish()?;
     check_policy_arn(&arn)?;
-    let policy = find_customer(ctx, &arn).await?;
+    let policy = find_customer(ctx, &arn, outside).await?;
     let number = version_id
         .trim_start_matches('v')
         .split('.')

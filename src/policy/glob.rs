@@ -1,5 +1,13 @@
 //! IAM's wildcard match: `*` is any run of characters (also none), `?` exactly one; nothing
 //! else is special. Iterative with one backtrack point, so no input can make it slow.
+//!
+//! Policy variables `${*}` and `${?}` stand for a literal `*` and `?`; expansion writes them
+//! as `LITERAL_STAR` and `LITERAL_QUESTION`, which match only those characters.
+
+/// A `*` that matches only a `*` (from `${*}`).
+pub const LITERAL_STAR: char = '\u{E000}';
+/// A `?` that matches only a `?` (from `${?}`).
+pub const LITERAL_QUESTION: char = '\u{E001}';
 
 /// Whether `text` matches `pattern`, case-sensitively.
 #[must_use]
@@ -18,7 +26,7 @@ pub fn matches(text: &str, pattern: &str) -> bool {
                 t += 1;
                 p += 1;
             }
-            Some(c) if *c == text[t] => {
+            Some(c) if literal(*c) == text[t] => {
                 t += 1;
                 p += 1;
             }
@@ -35,9 +43,17 @@ pub fn matches(text: &str, pattern: &str) -> bool {
     pattern[p..].iter().all(|c| *c == '*')
 }
 
+fn literal(c: char) -> char {
+    match c {
+        LITERAL_STAR => '*',
+        LITERAL_QUESTION => '?',
+        other => other,
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::matches;
+    use super::{LITERAL_STAR, matches};
 
     #[test]
     fn stars_and_question_marks() {
@@ -49,6 +65,13 @@ mod tests {
         assert!(!matches("a", ""));
         assert!(matches("abcabc", "*b*c"));
         assert!(!matches("abc", "ABC"));
+    }
+
+    #[test]
+    fn escaped_wildcards_match_only_themselves() {
+        let pattern = format!("a{LITERAL_STAR}b");
+        assert!(matches("a*b", &pattern));
+        assert!(!matches("axb", &pattern));
     }
 
     #[test]

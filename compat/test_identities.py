@@ -197,6 +197,10 @@ def test_a_user_changes_its_own_password_with_its_key(iamd):
     iam = iamd.client("iam")
     iam.create_user(UserName="ivy")
     iam.create_login_profile(UserName="ivy", Password="Initial-Pass1")
+    # Users are held to their policies: this one may change its own password.
+    allow_change = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "iam:ChangePassword", "Resource": "arn:aws:iam::*:user/${aws:username}"}]}
+    iam.put_user_policy(UserName="ivy", PolicyName="self-service", PolicyDocument=json.dumps(allow_change))
     key = iam.create_access_key(UserName="ivy")["AccessKey"]
     as_ivy = iamd.client("iam", key["AccessKeyId"], key["SecretAccessKey"])
 

@@ -16,6 +16,19 @@ pub struct RequestCtx<'a> {
     pub params: &'a Params,
     /// This request's id.
     pub request_id: &'a str,
+    /// Where the request came from and how it was signed.
+    pub meta: &'a RequestMeta,
+}
+
+/// Facts about a request that condition keys report.
+#[derive(Debug, Clone, Default)]
+pub struct RequestMeta {
+    /// The client's address (`aws:SourceIp`).
+    pub source_ip: Option<std::net::IpAddr>,
+    /// The region of the credential scope (`aws:RequestedRegion`).
+    pub region: Option<String>,
+    /// The `User-Agent` header (`aws:UserAgent`).
+    pub user_agent: Option<String>,
 }
 
 /// A handler's successful answer.

@@ -14,6 +14,8 @@ pub struct App {
     pub store: Store,
     /// The time source.
     pub clock: Clock,
+    /// Compiled policy documents.
+    pub policies: crate::authz::PolicyCache,
 }
 
 impl App {
@@ -63,6 +65,7 @@ impl App {
     pub async fn reset(&self) -> Result<(), StoreError> {
         self.store.clear().await?;
         self.clock.reset();
+        self.policies.clear();
         self.seed().await
     }
 }

@@ -7,6 +7,7 @@ pub mod api;
 pub mod app;
 pub mod arn;
 pub mod auth;
+pub mod authz;
 pub mod clock;
 pub mod config;
 pub mod coverage;
@@ -50,6 +51,7 @@ pub async fn serve(
         config,
         store,
         clock: Clock::new(),
+        policies: authz::PolicyCache::default(),
     });
     app.seed().await?;
     server::run(listener, app, shutdown).await;

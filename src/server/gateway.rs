@@ -3,7 +3,7 @@
 
 use http::StatusCode;
 
-use crate::api::{Reply, RequestCtx};
+use crate::api::{Reply, RequestCtx, RequestMeta};
 use crate::app::App;
 use crate::auth::{self, RequestView};
 use crate::config::AuthMode;
@@ -52,6 +52,7 @@ pub async fn handle(
     parts: &http::request::Parts,
     body: &[u8],
     request_id: &str,
+    peer: std::net::SocketAddr,
 ) -> Outcome {
     let raw_query = parts.uri.query().unwrap_or("");
     let query: Vec<(String, String)> = form_urlencoded::parse(raw_query.as_bytes())
@@ -62,6 +63,18 @@ pub async fn handle(
     let scope_service = match &signature {
         Ok(Some(input)) => Service::from_signing_name(&input.scope.service),
         _ => None,
+    };
+    let meta = RequestMeta {
+        source_ip: Some(peer.ip()),
+        region: match &signature {
+            Ok(Some(input)) => Some(input.scope.region.clone()),
+            _ => None,
+        },
+        user_agent: parts
+            .headers
+            .get(http::header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
     };
     let service = scope_service.unwrap_or_else(|| guess_service(&params));
     let resolved = resolve_action(service, &params);
@@ -83,6 +96,7 @@ pub async fn handle(
         service,
         resolved,
         request_id,
+        &meta,
         &mut outcome,
     )
     .await;
@@ -118,6 +132,7 @@ async fn run(
     service: Service,
     resolved: Result<Action, ApiError>,
     request_id: &str,
+    meta: &RequestMeta,
     outcome: &mut Outcome,
 ) -> Result<Reply, ApiError> {
     let unsigned_allowed = matches!(resolved, Ok(Action::Sts(a)) if sts::is_unsigned(a));
@@ -152,7 +167,18 @@ async fn run(
         principal: &principal,
         params,
         request_id,
+        meta,
     };
+    let implemented = match action {
+        Action::Iam(a) => iam::is_implemented(a),
+        Action::Sts(a) => sts::is_implemented(a),
+    };
+    if !implemented {
+        return Err(not_implemented(action));
+    }
+    // TODO(#5): AWS validates parameters before it authorizes; iamd authorizes first, so an
+    // unauthorized caller sending invalid input sees AccessDenied rather than ValidationError.
+    crate::authz::authorize(&ctx, action).await?;
     let answer = match action {
         Action::Iam(a) => iam::dispatch(a, &ctx).await,
         Action::Sts(a) => sts::dispatch(a, &ctx).await,

@@ -43,8 +43,8 @@ pub async fn run(listener: TcpListener, app: Arc<App>, shutdown: impl Future<Out
     loop {
         tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _peer)) => {
-                    connections.spawn(serve_connection(stream, app.clone(), stop_rx.clone()));
+                Ok((stream, peer)) => {
+                    connections.spawn(serve_connection(stream, peer, app.clone(), stop_rx.clone()));
                 }
                 Err(error) => {
                     // Typically out of file descriptors: back off instead of spinning.
@@ -82,7 +82,12 @@ async fn flush_key_usage(app: Arc<App>) {
     }
 }
 
-async fn serve_connection(stream: TcpStream, app: Arc<App>, mut stop: watch::Receiver<bool>) {
+async fn serve_connection(
+    stream: TcpStream,
+    peer: std::net::SocketAddr,
+    app: Arc<App>,
+    mut stop: watch::Receiver<bool>,
+) {
     let _ = stream.set_nodelay(true);
     let activity = conn::Activity::new();
     let in_flight = Arc::new(AtomicUsize::new(0));
@@ -94,7 +99,7 @@ async fn serve_connection(stream: TcpStream, app: Arc<App>, mut stop: watch::Rec
             let in_flight = in_flight.clone();
             async move {
                 in_flight.fetch_add(1, Ordering::AcqRel);
-                let response = handle(&app, request).await;
+                let response = handle(&app, request, peer).await;
                 in_flight.fetch_sub(1, Ordering::AcqRel);
                 Ok::<_, Infallible>(response)
             }
@@ -132,7 +137,11 @@ async fn serve_connection(stream: TcpStream, app: Arc<App>, mut stop: watch::Rec
 }
 
 /// One request: id, span, body cap, route to admin or AWS, one log line.
-async fn handle(app: &App, request: Request<Incoming>) -> Response<Full<Bytes>> {
+async fn handle(
+    app: &App,
+    request: Request<Incoming>,
+    peer: std::net::SocketAddr,
+) -> Response<Full<Bytes>> {
     let started = Instant::now();
     let request_id = crate::ids::request_id();
     let span = tracing::info_span!(
@@ -164,7 +173,7 @@ async fn handle(app: &App, request: Request<Incoming>) -> Response<Full<Bytes>> 
                 &request_id,
             );
         }
-        let outcome = gateway::handle(app, &parts, &body, &request_id).await;
+        let outcome = gateway::handle(app, &parts, &body, &request_id, peer).await;
         log_request(
             outcome.status,
             outcome.action.map(gateway::Action::name),

@@ -406,6 +406,22 @@ impl Store {
         Ok(next)
     }
 
+    /// The default version's document of a customer managed policy.
+    ///
+    /// # Errors
+    /// A database failure.
+    pub async fn policy_default_document(&self, arn: &str) -> Result<Option<String>, StoreError> {
+        let document = sqlx::query_scalar(
+            r"SELECT v.document FROM policies p
+              JOIN policy_versions v ON v.policy_id = p.policy_id AND v.version = p.default_version
+              WHERE p.arn = ?1",
+        )
+        .bind(arn)
+        .fetch_optional(&self.reader)
+        .await?;
+        Ok(document)
+    }
+
     /// Every version of a policy, newest first.
     ///
     /// # Errors

@@ -331,8 +331,25 @@ pub async fn create_user(iam: &aws_sdk_iam::Client, name: &str) -> aws_sdk_iam::
         .expect("CreateUser returns the user")
 }
 
-/// Creates an access key for `user_name`; returns its id and secret.
+/// Creates an access key for `user_name`, and (strict mode holding users to their policies)
+/// gives the user an inline policy allowing every IAM and STS action, so tests that sign as
+/// the user exercise the operation rather than the policy engine. Returns the key id and secret.
 pub async fn create_access_key(iam: &aws_sdk_iam::Client, user_name: &str) -> (String, String) {
+    iam.put_user_policy()
+        .user_name(user_name)
+        .policy_name("iamd-tests-allow-all")
+        .policy_document(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:*","sts:*"],"Resource":"*"}]}"#)
+        .send()
+        .await
+        .expect("PutUserPolicy succeeds");
+    create_access_key_only(iam, user_name).await
+}
+
+/// Creates an access key for `user_name` and nothing else; returns its id and secret.
+pub async fn create_access_key_only(
+    iam: &aws_sdk_iam::Client,
+    user_name: &str,
+) -> (String, String) {
     let key = iam
         .create_access_key()
         .user_name(user_name)
@@ -368,4 +385,116 @@ impl AwsError {
             "unexpected error"
         );
     }
+}
+
+/// The default account's id, as it appears in ARNs.
+pub const ACCOUNT: &str = "000000000000";
+
+/// A small identity policy, laid out with newlines and indentation.
+pub const S3_READ: &str = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\n      \
+     \"Effect\": \"Allow\",\n      \"Action\": \"s3:GetObject\",\n      \
+     \"Resource\": \"arn:aws:s3:::bucket/*\"\n    }\n  ]\n}";
+
+/// A trust policy letting EC2 assume a role.
+pub const EC2_TRUST: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+
+/// The ARN of a customer managed policy at path `/` in the default account.
+pub fn policy_arn(name: &str) -> String {
+    format!("arn:aws:iam::{ACCOUNT}:policy/{name}")
+}
+
+/// A policy document as IAM returns it (percent-encoded), decoded to its submitted text.
+pub fn decode_document(encoded: &str) -> String {
+    percent_encoding::percent_decode_str(encoded)
+        .decode_utf8()
+        .expect("a document decodes to UTF-8")
+        .into_owned()
+}
+
+/// Creates a customer managed policy at path `/` as root.
+pub async fn create_policy(
+    iam: &aws_sdk_iam::Client,
+    name: &str,
+    document: &str,
+) -> aws_sdk_iam::types::Policy {
+    iam.create_policy()
+        .policy_name(name)
+        .policy_document(document)
+        .send()
+        .await
+        .expect("CreatePolicy succeeds")
+        .policy
+        .expect("CreatePolicy returns the policy")
+}
+
+/// Creates a role at path `/` that EC2 may assume.
+pub async fn create_role(iam: &aws_sdk_iam::Client, name: &str) -> aws_sdk_iam::types::Role {
+    iam.create_role()
+        .role_name(name)
+        .assume_role_policy_document(EC2_TRUST)
+        .send()
+        .await
+        .expect("CreateRole succeeds")
+        .role
+        .expect("CreateRole returns the role")
+}
+
+/// Creates a group at path `/`.
+pub async fn create_group(iam: &aws_sdk_iam::Client, name: &str) -> aws_sdk_iam::types::Group {
+    iam.create_group()
+        .group_name(name)
+        .send()
+        .await
+        .expect("CreateGroup succeeds")
+        .group
+        .expect("CreateGroup returns the group")
+}
+
+/// Creates an instance profile at path `/`.
+pub async fn create_instance_profile(
+    iam: &aws_sdk_iam::Client,
+    name: &str,
+) -> aws_sdk_iam::types::InstanceProfile {
+    iam.create_instance_profile()
+        .instance_profile_name(name)
+        .send()
+        .await
+        .expect("CreateInstanceProfile succeeds")
+        .instance_profile
+        .expect("CreateInstanceProfile returns the profile")
+}
+
+/// The managed policy with this ARN, read back with GetPolicy.
+pub async fn get_policy(iam: &aws_sdk_iam::Client, arn: &str) -> aws_sdk_iam::types::Policy {
+    iam.get_policy()
+        .policy_arn(arn)
+        .send()
+        .await
+        .expect("GetPolicy succeeds")
+        .policy
+        .expect("GetPolicy returns the policy")
+}
+
+impl AwsError {
+    /// Asserts the code and HTTP status where AWS's exact wording is not on record.
+    #[track_caller]
+    pub fn assert_code(&self, code: &str, status: u16) {
+        assert_eq!(
+            (self.code.as_str(), self.status),
+            (code, status),
+            "unexpected error: {}",
+            self.message
+        );
+    }
+}
+
+/// An identity policy whose whitespace-free text is exactly `size` characters long (at least
+/// 106), with `pad` spaces after each of its three commas.
+pub fn policy_of_size(size: usize, pad: usize) -> String {
+    let head = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::"#;
+    let tail = r#""}]}"#;
+    let fill = "x".repeat(size - head.len() - tail.len());
+    let compact = format!("{head}{fill}{tail}");
+    assert_eq!(compact.len(), size);
+    compact.replace(',', &format!(",{}", " ".repeat(pad)))
 }

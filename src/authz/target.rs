@@ -1,0 +1,276 @@
+//! What an IAM call acts on: the resource ARN a policy's `Resource` is matched against (with
+//! the entity's path), the resource's tags, and the keys the request itself sets
+//! (`aws:RequestTag/*`, `aws:TagKeys`, `iam:PolicyARN`, `iam:PermissionsBoundary`, ...).
+//! See <https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html>.
+
+use crate::api::RequestCtx;
+use crate::auth::PrincipalKind;
+use crate::iam::IamAction;
+use crate::store::StoreError;
+use crate::store::tags::Tag;
+
+/// The resource of one request and what it contributes to the context.
+#[derive(Debug, Default)]
+pub struct Target {
+    /// The resource ARN, or `*` for actions without a resource.
+    pub resource: String,
+    /// How AccessDenied messages name it (AWS shortens some to `user <name>`).
+    pub display: Option<String>,
+    /// The resource's tags (`aws:ResourceTag/*`).
+    pub tags: Vec<Tag>,
+    /// Keys the request sets, single-valued.
+    pub keys: Vec<(String, String)>,
+    /// `aws:TagKeys`, when the request carries tags or tag keys.
+    pub tag_keys: Option<Vec<String>>,
+}
+
+/// Actions whose resource is the managed policy named by `PolicyArn`.
+fn acts_on_policy(action: IamAction) -> bool {
+    use IamAction::*;
+    matches!(
+        action,
+        GetPolicy
+            | DeletePolicy
+            | CreatePolicyVersion
+            | GetPolicyVersion
+            | DeletePolicyVersion
+            | ListPolicyVersions
+            | SetDefaultPolicyVersion
+            | TagPolicy
+            | UntagPolicy
+            | ListPolicyTags
+            | ListEntitiesForPolicy
+    )
+}
+
+/// Actions with no resource: they are decided against `*`.
+fn has_no_resource(action: IamAction) -> bool {
+    use IamAction::*;
+    let name = action.as_str();
+    (name.starts_with("List")
+        && !matches!(
+            action,
+            ListAccessKeys
+                | ListGroupsForUser
+                | ListInstanceProfilesForRole
+                | ListUserTags
+                | ListRoleTags
+                | ListPolicyTags
+                | ListInstanceProfileTags
+                | ListAttachedUserPolicies
+                | ListAttachedGroupPolicies
+                | ListAttachedRolePolicies
+                | ListUserPolicies
+                | ListGroupPolicies
+                | ListRolePolicies
+                | ListPolicyVersions
+                | ListEntitiesForPolicy
+                | ListMFADevices
+                | ListMFADeviceTags
+                | ListSSHPublicKeys
+                | ListSigningCertificates
+                | ListServiceSpecificCredentials
+        ))
+        || matches!(
+            action,
+            GetAccountSummary
+                | GetAccountPasswordPolicy
+                | UpdateAccountPasswordPolicy
+                | DeleteAccountPasswordPolicy
+                | CreateAccountAlias
+                | DeleteAccountAlias
+                | GetAccountAuthorizationDetails
+                | SimulateCustomPolicy
+                | GetContextKeysForCustomPolicy
+                | GetCredentialReport
+                | GenerateCredentialReport
+        )
+}
+
+/// Works out the resource of an IAM call and its context contributions.
+///
+/// # Errors
+/// A store failure.
+pub async fn of_iam(ctx: &RequestCtx<'_>, action: IamAction) -> Result<Target, StoreError> {
+    let params = ctx.params;
+    let account = &ctx.principal.account_id;
+    let store = &ctx.app.store;
+    let mut target = Target {
+        resource: "*".to_owned(),
+        ..Target::default()
+    };
+    request_keys(ctx, action, &mut target);
+    if has_no_resource(action) {
+        return Ok(target);
+    }
+    if action == IamAction::CreatePolicy {
+        let path = params.get("Path").unwrap_or("/");
+        target.resource =
+            crate::arn::policy(account, path, params.get("PolicyName").unwrap_or_default());
+        return Ok(target);
+    }
+    if acts_on_policy(action) {
+        if let Some(arn) = params.get("PolicyArn") {
+            target.resource = arn.to_owned();
+            if let Some(policy) = store.find_policy(arn).await? {
+                target.tags = store.tags(&policy.policy_id).await?;
+            }
+        }
+        return Ok(target);
+    }
+    let creating = action.as_str().starts_with("Create");
+    let new_path = params.get("Path").unwrap_or("/");
+    if let Some(name) = params.get("InstanceProfileName") {
+        let found = if creating {
+            None
+        } else {
+            store.find_instance_profile(account, name).await?
+        };
+        target.resource = crate::arn::instance_profile(
+            account,
+            found.as_ref().map_or(new_path, |p| p.path.as_str()),
+            name,
+        );
+        if let Some(profile) = found {
+            target.tags = store.tags(&profile.instance_profile_id).await?;
+        }
+    } else if let Some(name) = params
+        .get("GroupName")
+        .filter(|_| action != IamAction::ListGroupsForUser)
+    {
+        let found = if creating {
+            None
+        } else {
+            store.find_group(account, name).await?
+        };
+        target.resource = crate::arn::group(
+            account,
+            found.as_ref().map_or(new_path, |g| g.path.as_str()),
+            name,
+        );
+    } else if let Some(name) = params.get("RoleName") {
+        let found = if creating {
+            None
+        } else {
+            store.find_role(account, name).await?
+        };
+        target.resource = crate::arn::role(
+            account,
+            found.as_ref().map_or(new_path, |r| r.path.as_str()),
+            name,
+        );
+        target.display = Some(format!("role {name}"));
+        if let Some(role) = found {
+            target.tags = store.tags(&role.role_id).await?;
+            push_boundary(
+                &mut target,
+                role.permissions_boundary_arn.as_deref(),
+                action,
+            );
+        }
+    } else if let Some(name) = params.get("UserName") {
+        let found = if creating {
+            None
+        } else {
+            store.find_user(account, name).await?
+        };
+        target.resource = crate::arn::user(
+            account,
+            found.as_ref().map_or(new_path, |u| u.path.as_str()),
+            name,
+        );
+        target.display = Some(format!("user {name}"));
+        if let Some(user) = found {
+            target.tags = store.tags(&user.user_id).await?;
+            push_boundary(
+                &mut target,
+                user.permissions_boundary_arn.as_deref(),
+                action,
+            );
+        }
+    } else if let PrincipalKind::User(owner) = &ctx.principal.kind {
+        // Caller-implicit operations act on the calling user.
+        target.resource = crate::arn::user(account, &owner.path, &owner.user_name);
+        target.display = Some(format!("user {}", owner.user_name));
+        target.tags = store.tags(&owner.user_id).await?;
+    } else if action == IamAction::CreateServiceLinkedRole {
+        let service = params.get("AWSServiceName").unwrap_or_default();
+        target.resource = format!("arn:aws:iam::{account}:role/aws-service-role/{service}/*");
+    }
+    // Only some actions name their resource the short way in denials.
+    if !matches!(
+        action,
+        IamAction::GetUser
+            | IamAction::GetLoginProfile
+            | IamAction::GetRole
+            | IamAction::AttachRolePolicy
+    ) {
+        target.display = None;
+    }
+    Ok(target)
+}
+
+fn push_boundary(target: &mut Target, arn: Option<&str>, action: IamAction) {
+    use IamAction::*;
+    let relevant = matches!(
+        action,
+        PutUserPolicy
+            | DeleteUserPolicy
+            | AttachUserPolicy
+            | DetachUserPolicy
+            | DeleteUserPermissionsBoundary
+            | PutRolePolicy
+            | DeleteRolePolicy
+            | AttachRolePolicy
+            | DetachRolePolicy
+            | DeleteRolePermissionsBoundary
+            | DeleteRole
+            | GetRole
+            | UpdateRole
+            | UpdateRoleDescription
+            | UpdateAssumeRolePolicy
+    );
+    if let (true, Some(arn)) = (relevant, arn) {
+        target
+            .keys
+            .push(("iam:PermissionsBoundary".to_owned(), arn.to_owned()));
+    }
+}
+
+/// Keys set by the request's own parameters.
+fn request_keys(ctx: &RequestCtx<'_>, action: IamAction, target: &mut Target) {
+    let params = ctx.params;
+    if let Some(tags) = params.struct_list("Tags") {
+        let mut keys = Vec::with_capacity(tags.len());
+        for tag in tags {
+            let key = tag.get("Key").copied().unwrap_or_default();
+            let value = tag.get("Value").copied().unwrap_or_default();
+            target
+                .keys
+                .push((format!("aws:RequestTag/{key}"), value.to_owned()));
+            keys.push(key.to_owned());
+        }
+        target.tag_keys = Some(keys);
+    }
+    if let Some(keys) = params.list("TagKeys") {
+        target.tag_keys = Some(keys.into_iter().map(str::to_owned).collect());
+    }
+    let name = action.as_str();
+    if (name.starts_with("Attach") || name.starts_with("Detach")) && name.ends_with("Policy") {
+        if let Some(arn) = params.get("PolicyArn") {
+            target
+                .keys
+                .push(("iam:PolicyARN".to_owned(), arn.to_owned()));
+        }
+    }
+    if let Some(arn) = params.get("PermissionsBoundary") {
+        target
+            .keys
+            .push(("iam:PermissionsBoundary".to_owned(), arn.to_owned()));
+    }
+    if let Some(service) = params.get("AWSServiceName") {
+        target
+            .keys
+            .push(("iam:AWSServiceName".to_owned(), service.to_owned()));
+    }
+}

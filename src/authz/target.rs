@@ -256,12 +256,12 @@ fn request_keys(ctx: &RequestCtx<'_>, action: IamAction, target: &mut Target) {
         target.tag_keys = Some(keys.into_iter().map(str::to_owned).collect());
     }
     let name = action.as_str();
-    if (name.starts_with("Attach") || name.starts_with("Detach")) && name.ends_with("Policy") {
-        if let Some(arn) = params.get("PolicyArn") {
-            target
-                .keys
-                .push(("iam:PolicyARN".to_owned(), arn.to_owned()));
-        }
+    let attaches =
+        (name.starts_with("Attach") || name.starts_with("Detach")) && name.ends_with("Policy");
+    if let (true, Some(arn)) = (attaches, params.get("PolicyArn")) {
+        target
+            .keys
+            .push(("iam:PolicyARN".to_owned(), arn.to_owned()));
     }
     if let Some(arn) = params.get("PermissionsBoundary") {
         target

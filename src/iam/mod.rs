@@ -19,6 +19,7 @@ mod page;
 mod password;
 mod policies;
 mod roles;
+mod simulate;
 mod subject;
 mod tags;
 mod users;
@@ -65,6 +66,8 @@ crate::api::dispatch_table!(IamAction {
     GetAccountAuthorizationDetails => authorization_details::get_account_authorization_details,
     GetAccountPasswordPolicy => account::get_account_password_policy,
     GetAccountSummary => account::get_account_summary,
+    GetContextKeysForCustomPolicy => simulate::get_context_keys_for_custom_policy,
+    GetContextKeysForPrincipalPolicy => simulate::get_context_keys_for_principal_policy,
     GetGroup => groups::get_group,
     GetGroupPolicy => inline::get_group_policy,
     GetInstanceProfile => instance_profiles::get_instance_profile,
@@ -105,6 +108,8 @@ crate::api::dispatch_table!(IamAction {
     RemoveRoleFromInstanceProfile => instance_profiles::remove_role_from_instance_profile,
     RemoveUserFromGroup => groups::remove_user_from_group,
     SetDefaultPolicyVersion => policies::set_default_policy_version,
+    SimulateCustomPolicy => simulate::simulate_custom_policy,
+    SimulatePrincipalPolicy => simulate::simulate_principal_policy,
     TagInstanceProfile => tags::tag_instance_profile,
     TagPolicy => tags::tag_policy,
     TagRole => tags::tag_role,

@@ -60,7 +60,7 @@ pub async fn simulate_principal_policy(ctx: &RequestCtx<'_>) -> HandlerResult {
         None => identity.boundary,
     };
     let caller_arn = request.caller_arn.clone().or(caller_default);
-    run(ctx, &request, &policies, boundary, caller_arn)
+    run(ctx, &request, &policies, boundary.as_ref(), caller_arn)
 }
 
 /// Simulates policies given in the request.
@@ -74,7 +74,7 @@ pub async fn simulate_custom_policy(ctx: &RequestCtx<'_>) -> HandlerResult {
     let request = request?;
     let boundary = request.boundary.clone();
     let caller_arn = request.caller_arn.clone();
-    run(ctx, &request, &request.extra, boundary, caller_arn)
+    run(ctx, &request, &request.extra, boundary.as_ref(), caller_arn)
 }
 
 /// The context keys a user's, group's or role's policies (and extra ones) reference.
@@ -252,7 +252,7 @@ fn run(
     ctx: &RequestCtx<'_>,
     request: &Simulation,
     policies: &[Loaded],
-    boundary: Option<Loaded>,
+    boundary: Option<&Loaded>,
     caller_arn: Option<String>,
 ) -> HandlerResult {
     let account = ctx.principal.account_id.clone();
@@ -271,7 +271,7 @@ fn run(
         .or_else(|| Some(account.clone()));
     let set = PolicySet {
         identity: policies.iter().map(source).collect(),
-        boundary: boundary.as_ref().map(|b| vec![source(b)]),
+        boundary: boundary.map(|b| vec![source(b)]),
         session: None,
         resource: request.resource_policy.as_ref().map(source),
         resource_is_trust: false,

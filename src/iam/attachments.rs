@@ -51,7 +51,7 @@ async fn attach(ctx: &RequestCtx<'_>, kind: EntityKind) -> HandlerResult {
     let arn = policies::read_policy_arn(&mut input, "PolicyArn");
     input.finish()?;
     policies::check_policy_arn(&arn)?;
-    let holder = subject::holder(ctx, kind, &name).await?;
+    let holder = subject::writable_holder(ctx, kind, &name).await?;
     match policies::resolve(ctx, &arn).await? {
         Some(PolicyRef::Aws(policy)) if !policy.is_attachable() => {
             return Err(errors::service_role_policy(&arn));
@@ -74,7 +74,7 @@ async fn detach(ctx: &RequestCtx<'_>, kind: EntityKind) -> HandlerResult {
     let arn = policies::read_policy_arn(&mut input, "PolicyArn");
     input.finish()?;
     policies::check_policy_arn(&arn)?;
-    let holder = subject::holder(ctx, kind, &name).await?;
+    let holder = subject::writable_holder(ctx, kind, &name).await?;
     ctx.app
         .store
         .detach_policy(&holder.id, &arn)

@@ -67,7 +67,7 @@ async fn put(ctx: &RequestCtx<'_>, kind: EntityKind) -> HandlerResult {
     let document = input.required("PolicyDocument", &DOCUMENT_RULE);
     input.finish()?;
     documents::validate(&document, PolicyKind::Inline)?;
-    let holder = subject::holder(ctx, kind, &name).await?;
+    let holder = subject::writable_holder(ctx, kind, &name).await?;
     let max = size_quota(kind);
     let store = &ctx.app.store;
     store
@@ -108,7 +108,7 @@ async fn delete(ctx: &RequestCtx<'_>, kind: EntityKind) -> HandlerResult {
     let name = read_holder_name(&mut input, kind);
     let policy_name = input.required("PolicyName", &POLICY_NAME);
     input.finish()?;
-    let holder = subject::holder(ctx, kind, &name).await?;
+    let holder = subject::writable_holder(ctx, kind, &name).await?;
     ctx.app
         .store
         .delete_inline_policy(&holder.id, &policy_name)

@@ -146,7 +146,7 @@ pub async fn remove_role_from_instance_profile(ctx: &RequestCtx<'_>) -> HandlerR
             StoreError::NotFound(_) => ApiError::new(
                 ErrorCode::NoSuchEntity,
                 format!(
-                    "The role with name {} cannot be found in instance profile {}.",
+                    "Role {} in Instance Profile {} cannot be found.",
                     role.role_name, profile.name
                 ),
             ),

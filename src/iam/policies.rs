@@ -413,7 +413,7 @@ pub async fn list_entities_for_policy(ctx: &RequestCtx<'_>) -> HandlerResult {
     let prefix = input
         .optional("PathPrefix", &PATH_PREFIX_RULE)
         .unwrap_or_else(|| "/".to_owned());
-    let _usage = input.optional_enum(
+    let usage = input.optional_enum(
         "PolicyUsageFilter",
         &["PermissionsPolicy", "PermissionsBoundary"],
     );
@@ -425,12 +425,32 @@ pub async fn list_entities_for_policy(ctx: &RequestCtx<'_>) -> HandlerResult {
     resolve(ctx, &arn)
         .await?
         .ok_or_else(|| errors::policy_not_attachable(&arn))?;
-    let entities = ctx
-        .app
-        .store
-        .entities_for_policy(&ctx.principal.account_id, &arn)
-        .await
-        .map_err(errors::store)?;
+    let store = &ctx.app.store;
+    let account = &ctx.principal.account_id;
+    let mut entities = Vec::new();
+    if usage.as_deref() != Some("PermissionsBoundary") {
+        entities.extend(
+            store
+                .entities_for_policy(account, &arn)
+                .await
+                .map_err(errors::store)?,
+        );
+    }
+    if usage.as_deref() != Some("PermissionsPolicy") {
+        for holder in store
+            .boundary_holders(account, &arn)
+            .await
+            .map_err(errors::store)?
+        {
+            if !entities.iter().any(|e| e.id == holder.id) {
+                entities.push(holder);
+            }
+        }
+    }
+    entities.sort_by(|a, b| {
+        (a.kind.as_str(), a.name.to_ascii_lowercase())
+            .cmp(&(b.kind.as_str(), b.name.to_ascii_lowercase()))
+    });
     let rows: Vec<_> = entities
         .into_iter()
         .filter(|e| filter.as_deref().is_none_or(|f| f == e.kind.as_str()))

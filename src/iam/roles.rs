@@ -297,7 +297,49 @@ const ALLOWS_SUFFIX: &[&str] = &[
     "elasticmapreduce.amazonaws.com",
 ];
 
+/// Service-linked role names AWS spells other than by capitalising the service's name parts.
+const KNOWN_STEMS: &[(&str, &str)] = &[
+    ("autoscaling.amazonaws.com", "AutoScaling"),
+    ("elasticbeanstalk.amazonaws.com", "ElasticBeanstalk"),
+    ("elasticloadbalancing.amazonaws.com", "ElasticLoadBalancing"),
+    ("elasticache.amazonaws.com", "ElastiCache"),
+    ("elasticmapreduce.amazonaws.com", "EMRCleanup"),
+    ("elasticfilesystem.amazonaws.com", "AmazonElasticFileSystem"),
+    ("ecs.amazonaws.com", "ECS"),
+    ("eks.amazonaws.com", "AmazonEKS"),
+    ("eks-nodegroup.amazonaws.com", "AmazonEKSNodegroup"),
+    ("rds.amazonaws.com", "RDS"),
+    (
+        "dynamodb.application-autoscaling.amazonaws.com",
+        "ApplicationAutoScaling_DynamoDBTable",
+    ),
+    (
+        "ecs.application-autoscaling.amazonaws.com",
+        "ApplicationAutoScaling_ECSService",
+    ),
+    ("cloudtrail.amazonaws.com", "CloudTrail"),
+    ("config.amazonaws.com", "Config"),
+    ("guardduty.amazonaws.com", "AmazonGuardDuty"),
+    ("organizations.amazonaws.com", "Organizations"),
+    ("ssm.amazonaws.com", "AmazonSSM"),
+    ("support.amazonaws.com", "Support"),
+    ("trustedadvisor.amazonaws.com", "TrustedAdvisor"),
+    ("batch.amazonaws.com", "Batch"),
+    ("lambda.amazonaws.com", "Lambda"),
+    ("spot.amazonaws.com", "EC2Spot"),
+    ("spotfleet.amazonaws.com", "EC2SpotFleet"),
+    ("ec2scheduled.amazonaws.com", "EC2Scheduled"),
+    ("acm.amazonaws.com", "CertificateManager"),
+    ("kafka.amazonaws.com", "Kafka"),
+    ("redshift.amazonaws.com", "Redshift"),
+    ("es.amazonaws.com", "AmazonElasticsearchService"),
+    ("opensearchservice.amazonaws.com", "AmazonOpenSearchService"),
+];
+
 fn service_role_stem(service: &str) -> String {
+    if let Some((_, stem)) = KNOWN_STEMS.iter().find(|(name, _)| *name == service) {
+        return (*stem).to_owned();
+    }
     let head = service.trim_end_matches(".amazonaws.com");
     head.split(['.', '-'])
         .filter(|part| !part.is_empty())
@@ -319,16 +361,25 @@ fn service_of(role: &Role) -> Option<&str> {
 /// A role the caller may change: service-linked roles belong to their service.
 async fn modifiable_role(ctx: &RequestCtx<'_>, name: &str) -> Result<Role, ApiError> {
     let role = subject::role(ctx, name).await?;
-    if service_of(&role).is_some() {
-        return Err(ApiError::new(
-            ErrorCode::UnmodifiableEntity,
-            format!(
-                "Cannot perform the operation on the protected role '{}' - this role is only modifiable by AWS",
-                role.role_name
-            ),
-        ));
-    }
+    check_modifiable(&role)?;
     Ok(role)
+}
+
+/// Refuses changes to a service-linked role.
+///
+/// # Errors
+/// `UnmodifiableEntity` with AWS's wording.
+pub fn check_modifiable(role: &Role) -> Result<(), ApiError> {
+    if service_of(role).is_none() {
+        return Ok(());
+    }
+    Err(ApiError::new(
+        ErrorCode::UnmodifiableEntity,
+        format!(
+            "Cannot perform the operation on the protected role '{}' - this role is only modifiable by AWS",
+            role.role_name
+        ),
+    ))
 }
 
 async fn update(

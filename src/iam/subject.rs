@@ -154,3 +154,24 @@ pub async fn holder(
     };
     Ok(PolicyHolder { id, name })
 }
+
+/// The named user, group or role, for a change to its policies: service-linked roles
+/// belong to their service and cannot be changed.
+///
+/// # Errors
+/// `NoSuchEntity`; `UnmodifiableEntity` for a service-linked role.
+pub async fn writable_holder(
+    ctx: &RequestCtx<'_>,
+    kind: crate::store::policies::EntityKind,
+    name: &str,
+) -> Result<PolicyHolder, ApiError> {
+    if kind == crate::store::policies::EntityKind::Role {
+        let role = role(ctx, name).await?;
+        super::roles::check_modifiable(&role)?;
+        return Ok(PolicyHolder {
+            id: role.role_id,
+            name: role.role_name,
+        });
+    }
+    holder(ctx, kind, name).await
+}

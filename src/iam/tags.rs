@@ -109,7 +109,14 @@ async fn resource_id(ctx: &RequestCtx<'_>, kind: Tagged, name: &str) -> Result<S
         }
         Tagged::Policy => match super::policies::resolve(ctx, name).await? {
             Some(super::policies::PolicyRef::Customer(p)) => p.policy_id,
-            _ => return Err(errors::no_such_policy(name)),
+            // As for every other write to a policy of another account, AWS's included.
+            Some(super::policies::PolicyRef::Aws(_)) => {
+                return Err(ApiError::new(
+                    crate::protocol::ErrorCode::AccessDenied,
+                    "Cannot update policies outside your own account.",
+                ));
+            }
+            None => return Err(errors::no_such_policy(name)),
         },
     })
 }

@@ -602,6 +602,42 @@ impl Store {
             .collect())
     }
 
+    /// The users and roles of the account that use a policy as their permissions boundary.
+    ///
+    /// # Errors
+    /// A database failure.
+    pub async fn boundary_holders(
+        &self,
+        account_id: &str,
+        arn: &str,
+    ) -> Result<Vec<AttachedEntity>, StoreError> {
+        let rows: Vec<(String, String, String, String)> = sqlx::query_as(
+            r"SELECT 'User', user_name, user_id, path FROM users
+              WHERE account_id = ?1 AND permissions_boundary_arn = ?2
+              UNION ALL
+              SELECT 'Role', role_name, role_id, path FROM roles
+              WHERE account_id = ?1 AND permissions_boundary_arn = ?2
+              ORDER BY 1, 2",
+        )
+        .bind(account_id)
+        .bind(arn)
+        .fetch_all(&self.reader)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(kind, name, id, path)| AttachedEntity {
+                kind: if kind == "User" {
+                    EntityKind::User
+                } else {
+                    EntityKind::Role
+                },
+                name,
+                id,
+                path,
+            })
+            .collect())
+    }
+
     /// Adds or replaces an inline policy, keeping the entity's total within `max_total`
     /// (sizes counted as IAM counts them).
     ///

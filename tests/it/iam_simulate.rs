@@ -6,6 +6,11 @@ use crate::common::{self, aws_error, create_user};
 
 const MFA_POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"AllowAll","Effect":"Allow","Action":"*","Resource":"*"},{"Sid":"DenyAllExceptListedIfNoMFA","Effect":"Deny","NotAction":["iam:CreateVirtualMFADevice","iam:EnableMFADevice","iam:ListMFADevices","sts:GetSessionToken"],"Resource":"*","Condition":{"BoolIfExists":{"aws:MultiFactorAuthPresent":"false"}}}]}"#;
 
+/// The 1-based column just past the `{` that starts `statement` in a one-line document.
+fn column_after(document: &str, statement: &str) -> i32 {
+    i32::try_from(document.find(statement).unwrap()).unwrap() + 2
+}
+
 fn mfa_present(value: &str) -> ContextEntry {
     ContextEntry::builder()
         .context_key_name("aws:MultiFactorAuthPresent")
@@ -37,7 +42,7 @@ async fn the_mfa_policy_denies_without_the_mfa_context_and_allows_with_it() {
     let start = deny.start_position().unwrap();
     assert_eq!(
         (start.line(), start.column()),
-        (1, MFA_POLICY.find("{\"Sid\":\"Deny").unwrap() as i32 + 2)
+        (1, column_after(MFA_POLICY, "{\"Sid\":\"Deny"))
     );
     assert_eq!(
         results[0].missing_context_values(),
@@ -61,7 +66,7 @@ async fn the_mfa_policy_denies_without_the_mfa_context_and_allows_with_it() {
         result.eval_decision(),
         &PolicyEvaluationDecisionType::Allowed
     );
-    let allow_column = MFA_POLICY.find("{\"Sid\":\"AllowAll").unwrap() as i32 + 2;
+    let allow_column = column_after(MFA_POLICY, "{\"Sid\":\"AllowAll");
     assert_eq!(
         result.matched_statements()[0]
             .start_position()

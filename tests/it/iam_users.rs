@@ -644,7 +644,7 @@ async fn deleting_a_user_with_an_access_key_is_delete_conflict() {
     let server = common::spawn().await;
     let iam = server.iam();
     create_user(&iam, "keyed").await;
-    let (key, secret) = create_access_key(&iam, "keyed").await;
+    let (key, secret) = common::create_access_key_only(&iam, "keyed").await;
     let error = aws_error(iam.delete_user().user_name("keyed").send().await);
     error.assert_is("DeleteConflict", 409, REFERENCED_OBJECTS);
     assert_eq!(all_user_names(&iam).await, ["keyed"]);

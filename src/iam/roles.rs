@@ -128,7 +128,9 @@ pub async fn update_role(ctx: &RequestCtx<'_>) -> HandlerResult {
         ..RoleChanges::default()
     };
     update(ctx, &role, &changes).await?;
-    Ok(Reply::Empty)
+    // UpdateRole has an (empty) output shape, so AWS sends an empty `<UpdateRoleResult/>`;
+    // SDKs (boto3, Terraform's) fail without it.
+    Ok(Reply::Result(String::new()))
 }
 
 /// Changes a role's description and answers with the role.

@@ -189,22 +189,27 @@ pub fn evaluate(set: &PolicySet<'_>, ctx: &RequestContext) -> Evaluation {
     if let Some(r) = &resource {
         matched.extend(r.allows.iter().map(|(m, _)| m.clone()));
     }
-    if set.resource.is_some()
-        && (set.resource_is_trust || cross_account)
-        && resource_grant.is_none()
-    {
+    // The trusting side must grant when the policy is a trust policy or the request crosses
+    // accounts (with no resource policy at all, nothing grants on that side).
+    if (set.resource_is_trust || cross_account) && resource_grant.is_none() {
         return done(Decision::ImplicitDeny, Some(resource_layer), Vec::new());
     }
-    let waived = !cross_account
-        && matches!(
-            resource_grant,
-            Some(PrincipalMatch::Direct | PrincipalMatch::Role | PrincipalMatch::Everyone)
-        );
+    // Callers with no identity side: a root user (allowed everything in its own account) and
+    // service or federated principals, which a resource policy admits on its own.
+    let no_identity_side =
+        ctx.caller.is_root || ctx.caller.service.is_some() || ctx.caller.federated.is_some();
+    let waived = no_identity_side
+        || (!cross_account
+            && matches!(
+                resource_grant,
+                Some(PrincipalMatch::Direct | PrincipalMatch::Role | PrincipalMatch::Everyone)
+            ));
     if !identity_allows && !waived {
         return done(Decision::ImplicitDeny, Some(Layer::Identity), Vec::new());
     }
-    // A grant to the caller's own user or session ARN stops here: nothing else limits it.
-    if !cross_account && !identity_allows && resource_grant == Some(PrincipalMatch::Direct) {
+    // A same-account grant to the caller's own user or session ARN stops here: neither a
+    // boundary nor session policies limit it.
+    if !cross_account && resource_grant == Some(PrincipalMatch::Direct) {
         return done(Decision::Allowed, None, matched);
     }
 

@@ -25,12 +25,27 @@ pub fn actions_apply(targets: &Targets<String>, action: &str) -> bool {
 pub fn resources_apply(targets: &Targets<String>, ctx: &RequestContext, version: Version) -> bool {
     let matched = targets.items.iter().any(|pattern| {
         let pattern = match version {
-            Version::V2012 => variables::expand(pattern, ctx),
+            Version::V2012 => expand_resource_part(pattern, ctx),
             Version::V2008 => Some(pattern.clone()),
         };
         pattern.is_some_and(|p| arn_matches(&p, &ctx.resource))
     });
     matched != targets.negated
+}
+
+/// Expands variables in the resource part of an ARN pattern only (after the fifth colon);
+/// the other fields keep any `${...}` as literal text.
+fn expand_resource_part(pattern: &str, ctx: &RequestContext) -> Option<String> {
+    let fields: Vec<&str> = pattern.splitn(6, ':').collect();
+    match fields.as_slice() {
+        [arn, partition, service, region, account, resource] => {
+            let resource = variables::expand(resource, ctx)?;
+            Some(format!(
+                "{arn}:{partition}:{service}:{region}:{account}:{resource}"
+            ))
+        }
+        _ => variables::expand(pattern, ctx),
+    }
 }
 
 /// Whether an ARN pattern covers an ARN: `*` covers everything; otherwise the six fields are
@@ -77,6 +92,9 @@ pub fn principal_match(
         .items
         .iter()
         .filter_map(|entry| entry_match(entry, caller))
+        // In `NotPrincipal` the account's ARN spares only the account's root user, not every
+        // principal of the account.
+        .filter(|m| !targets.negated || *m != PrincipalMatch::Account || caller.is_root)
         .min_by_key(|m| rank(*m));
     match (targets.negated, found) {
         (false, found) => found,

@@ -67,11 +67,14 @@ CREATE INDEX password_history_by_user ON password_history (user_id, set_at);
 CREATE TABLE tags (
     -- The unique id of the tagged entity (AIDA…, AROA…, ANPA…), whatever its kind.
     resource_id TEXT NOT NULL,
-    tag_key TEXT NOT NULL COLLATE NOCASE,
+    tag_key TEXT NOT NULL,
+    -- The key in Unicode lower case: keys are unique ignoring case, beyond ASCII too, which
+    -- SQLite's NOCASE does not fold.
+    folded_key TEXT NOT NULL,
     tag_value TEXT NOT NULL,
     -- Tags are listed in the order they were first added.
     position INTEGER NOT NULL,
-    PRIMARY KEY (resource_id, tag_key)
+    PRIMARY KEY (resource_id, folded_key)
 ) STRICT;
 
 CREATE INDEX tags_in_order ON tags (resource_id, position);

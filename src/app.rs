@@ -16,6 +16,8 @@ pub struct App {
     pub clock: Clock,
     /// Compiled policy documents.
     pub policies: crate::authz::PolicyCache,
+    /// Service-linked role deletion tasks issued since start-up (they finish at once).
+    pub deletion_tasks: std::sync::Mutex<std::collections::HashSet<String>>,
 }
 
 impl App {
@@ -66,6 +68,9 @@ impl App {
         self.store.clear().await?;
         self.clock.reset();
         self.policies.clear();
+        if let Ok(mut tasks) = self.deletion_tasks.lock() {
+            tasks.clear();
+        }
         self.seed().await
     }
 }

@@ -28,13 +28,27 @@ impl Clock {
     /// The time lifetimes are measured against: wall clock plus the offset.
     #[must_use]
     pub fn now(&self) -> DateTime<Utc> {
-        Utc::now() + TimeDelta::milliseconds(self.offset_ms.load(Ordering::Relaxed))
+        let offset = TimeDelta::milliseconds(self.offset_ms.load(Ordering::Relaxed));
+        Utc::now()
+            .checked_add_signed(offset)
+            .unwrap_or(DateTime::<Utc>::MAX_UTC)
     }
 
-    /// Moves lifetime time forward (or back, for a negative value) by `by`.
-    pub fn advance(&self, by: TimeDelta) {
-        self.offset_ms
-            .fetch_add(by.num_milliseconds(), Ordering::Relaxed);
+    /// The furthest the clock may be moved from the wall clock.
+    pub const MAX_OFFSET: TimeDelta = TimeDelta::days(365 * 100);
+
+    /// Moves lifetime time forward by `by`; `false` (and no change) when `by` is negative or
+    /// would put the clock more than `MAX_OFFSET` ahead.
+    pub fn advance(&self, by: TimeDelta) -> bool {
+        let current = self.offset_ms.load(Ordering::Relaxed);
+        let Some(next) = current.checked_add(by.num_milliseconds()) else {
+            return false;
+        };
+        if by < TimeDelta::zero() || next > Self::MAX_OFFSET.num_milliseconds() {
+            return false;
+        }
+        self.offset_ms.store(next, Ordering::Relaxed);
+        true
     }
 
     /// The current offset from the wall clock.
@@ -56,7 +70,9 @@ mod tests {
     #[test]
     fn advancing_moves_lifetime_time_but_not_the_wall_clock() {
         let clock = Clock::new();
-        clock.advance(TimeDelta::hours(2));
+        assert!(clock.advance(TimeDelta::hours(2)));
+        assert!(!clock.advance(TimeDelta::hours(-1)));
+        assert!(!clock.advance(TimeDelta::days(365 * 200)));
         let gap = clock.now() - clock.wall_now();
         assert!(gap > TimeDelta::minutes(119) && gap <= TimeDelta::hours(2));
         clock.reset();

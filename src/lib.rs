@@ -52,6 +52,7 @@ pub async fn serve(
         store,
         clock: Clock::new(),
         policies: authz::PolicyCache::default(),
+        deletion_tasks: std::sync::Mutex::default(),
     });
     app.seed().await?;
     server::run(listener, app, shutdown).await;

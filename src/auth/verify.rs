@@ -141,7 +141,8 @@ pub fn check_signature(
     let expected = sigv4::signature(&key, &string_to_sign);
     let matches: bool = expected.as_bytes().ct_eq(input.signature.as_bytes()).into();
     // A claimed payload hash must also be the body's, or the body was not what was signed.
-    let payload_ok = payload_hash == body_hash || payload_hash == "UNSIGNED-PAYLOAD";
+    // IAM and STS carry the whole request in the body, so `UNSIGNED-PAYLOAD` is refused too.
+    let payload_ok = payload_hash == body_hash;
     if matches && payload_ok {
         Ok(())
     } else {

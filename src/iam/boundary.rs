@@ -63,7 +63,7 @@ async fn put(ctx: &RequestCtx<'_>, kind: EntityKind) -> HandlerResult {
     let name = read_name(&mut input, kind);
     let arn = input.required("PermissionsBoundary", &ARN_RULE);
     input.finish()?;
-    let holder = subject::holder(ctx, kind, &name).await?;
+    let holder = subject::writable_holder(ctx, kind, &name).await?;
     check(ctx, &arn).await?;
     ctx.app
         .store
@@ -77,7 +77,7 @@ async fn delete(ctx: &RequestCtx<'_>, kind: EntityKind) -> HandlerResult {
     let mut input = Input::new(ctx.params, Service::Iam);
     let name = read_name(&mut input, kind);
     input.finish()?;
-    let holder = subject::holder(ctx, kind, &name).await?;
+    let holder = subject::writable_holder(ctx, kind, &name).await?;
     ctx.app
         .store
         .set_permissions_boundary(kind, &holder.id, None)

@@ -272,17 +272,18 @@ impl<'a> Input<'a> {
         for (index, item) in items.iter().enumerate() {
             let position = index + 1;
             let key = item.get("Key").copied();
-            let value = item.get("Value").copied().unwrap_or("");
+            let value = item.get("Value").copied();
             let key_member = format!("{name}.{position}.member.key");
             match key {
                 Some(key) => self.check_named(&key_member, key, &TAG_KEY_RULE),
                 None => self.push(&key_member, None, "not be null"),
             }
-            self.check_named(
-                &format!("{name}.{position}.member.value"),
-                value,
-                &TAG_VALUE_RULE,
-            );
+            let value_member = format!("{name}.{position}.member.value");
+            match value {
+                Some(value) => self.check_named(&value_member, value, &TAG_VALUE_RULE),
+                None => self.push(&value_member, None, "not be null"),
+            }
+            let value = value.unwrap_or_default();
             tags.push(Tag {
                 key: key.unwrap_or_default().to_owned(),
                 value: value.to_owned(),

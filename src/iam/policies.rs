@@ -583,11 +583,10 @@ async fn policy_and_version(
     input.finish()?;
     check_policy_arn(&arn)?;
     let policy = find_customer(ctx, &arn, outside).await?;
+    // iamd's versions are plain `vN`; `v2.x` names no version (it is not `v2`).
     let number = version_id
-        .trim_start_matches('v')
-        .split('.')
-        .next()
-        .and_then(|n| n.parse().ok());
+        .strip_prefix('v')
+        .and_then(|n| n.parse::<i64>().ok());
     let number = number.ok_or_else(|| errors::no_such_policy_version(&arn, &version_id))?;
     Ok((policy, version_id, number))
 }

@@ -33,6 +33,12 @@ pub async fn create_role(ctx: &RequestCtx<'_>) -> HandlerResult {
     let new_tags = input.tags("Tags").unwrap_or_default();
     input.finish()?;
     tags::check_new(&new_tags)?;
+    if path.starts_with("/aws-service-role/") {
+        return Err(ApiError::new(
+            ErrorCode::InvalidInput,
+            "Path prefix '/aws-service-role/' can only be used for AWS Service linked Roles",
+        ));
+    }
     let parsed = documents::validate_trust(&trust)?;
     documents::check_trust_principals(ctx, &parsed).await?;
     if let Some(arn) = &boundary_arn {
@@ -265,6 +271,9 @@ pub async fn delete_service_linked_role(ctx: &RequestCtx<'_>) -> HandlerResult {
         role.role_name,
         uuid::Uuid::new_v4()
     );
+    if let Ok(mut tasks) = ctx.app.deletion_tasks.lock() {
+        tasks.insert(task.clone());
+    }
     let mut w = XmlWriter::new();
     w.text("DeletionTaskId", &task);
     Ok(Reply::Result(w.finish()))
@@ -282,7 +291,12 @@ pub async fn get_service_linked_role_deletion_status(ctx: &RequestCtx<'_>) -> Ha
         },
     );
     input.finish()?;
-    if !task.starts_with("task/aws-service-role/") {
+    let known = ctx
+        .app
+        .deletion_tasks
+        .lock()
+        .is_ok_and(|tasks| tasks.contains(&task));
+    if !known {
         return Err(ApiError::new(
             ErrorCode::NoSuchEntity,
             format!("Deletion task {task} cannot be found."),

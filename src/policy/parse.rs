@@ -424,8 +424,13 @@ fn check_resource(resource: &str) -> Result<(), PolicyError> {
         return Ok(());
     }
     let not_arn = || {
+        let shown = if resource.is_empty() {
+            String::new()
+        } else {
+            format!("{resource} ")
+        };
         Err(PolicyError(format!(
-            "Resource {resource} must be in ARN format or \"*\"."
+            "Resource {shown}must be in ARN format or \"*\"."
         )))
     };
     let parts: Vec<&str> = resource.splitn(6, ':').collect();

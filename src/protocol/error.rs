@@ -53,6 +53,7 @@ pub enum ErrorCode {
     PolicyNotAttachable,
     UnmodifiableEntity,
     RequestEntityTooLarge,
+    RequestTimeout,
     SignatureDoesNotMatch,
     ValidationError,
 }
@@ -84,6 +85,7 @@ impl ErrorCode {
             Self::PolicyNotAttachable => "PolicyNotAttachable",
             Self::UnmodifiableEntity => "UnmodifiableEntity",
             Self::RequestEntityTooLarge => "RequestEntityTooLarge",
+            Self::RequestTimeout => "RequestTimeout",
             Self::SignatureDoesNotMatch => "SignatureDoesNotMatch",
             Self::ValidationError => "ValidationError",
         }
@@ -115,6 +117,7 @@ impl ErrorCode {
                 StatusCode::CONFLICT
             }
             Self::RequestEntityTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             Self::InternalFailure => StatusCode::INTERNAL_SERVER_ERROR,
             Self::NotImplemented => StatusCode::NOT_IMPLEMENTED,
         }

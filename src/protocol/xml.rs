@@ -35,7 +35,7 @@ impl XmlWriter {
     /// `<name>text</name>`, text escaped.
     pub fn text(&mut self, name: &str, value: &str) -> &mut Self {
         self.open(name);
-        self.buf.push_str(&escape(value));
+        self.buf.push_str(&escape(xml_safe(value).as_ref()));
         self.close(name);
         self
     }
@@ -92,7 +92,7 @@ impl XmlWriter {
 
     /// Escaped text directly inside the current element (a list member of scalars).
     pub fn buf_text(&mut self, value: &str) -> &mut Self {
-        self.buf.push_str(&escape(value));
+        self.buf.push_str(&escape(xml_safe(value).as_ref()));
         self
     }
 
@@ -112,6 +112,23 @@ impl XmlWriter {
         self.buf.push_str("</");
         self.buf.push_str(name);
         self.buf.push('>');
+    }
+}
+
+/// Text with the characters XML 1.0 cannot carry (C0 controls other than tab, line feed and
+/// carriage return) replaced by U+FFFD, so a client can always parse the document.
+fn xml_safe(value: &str) -> std::borrow::Cow<'_, str> {
+    let forbidden = |c: char| {
+        (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{FFFE}' | '\u{FFFF}')
+    };
+    if value.chars().any(forbidden) {
+        value
+            .chars()
+            .map(|c| if forbidden(c) { '\u{FFFD}' } else { c })
+            .collect::<String>()
+            .into()
+    } else {
+        value.into()
     }
 }
 
@@ -225,6 +242,13 @@ mod tests {
             "<Users/><Groups><member><GroupName>a</GroupName></member>\
              <member><GroupName>b</GroupName></member></Groups>"
         );
+    }
+
+    #[test]
+    fn characters_xml_cannot_carry_are_replaced() {
+        let mut w = XmlWriter::new();
+        w.text("M", "a\u{1}b\tc");
+        assert_eq!(w.finish(), "<M>a\u{FFFD}b\tc</M>");
     }
 
     #[test]

@@ -152,11 +152,16 @@ struct Advance {
 fn advance_clock(app: &App, body: &[u8]) -> AdminResult {
     let request: Advance =
         serde_json::from_slice(body).map_err(|e| (StatusCode::BAD_REQUEST, e.to_string()))?;
-    let by = TimeDelta::try_seconds(request.advance_seconds).ok_or((
-        StatusCode::BAD_REQUEST,
-        "advance_seconds is out of range".to_owned(),
-    ))?;
-    app.clock.advance(by);
+    let out_of_range = || {
+        (
+            StatusCode::BAD_REQUEST,
+            "advance_seconds must move the clock forward, by at most 100 years in all".to_owned(),
+        )
+    };
+    let by = TimeDelta::try_seconds(request.advance_seconds).ok_or_else(out_of_range)?;
+    if !app.clock.advance(by) {
+        return Err(out_of_range());
+    }
     Ok(clock(app))
 }
 

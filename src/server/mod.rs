@@ -31,6 +31,8 @@ use crate::protocol::{ApiError, ErrorCode, Service, xml};
 const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long a keep-alive connection may sit without traffic.
 const IDLE_TIMEOUT: Duration = Duration::from_secs(75);
+/// How long a client may take to send a request's body.
+const BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long shutdown waits for requests in flight.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -192,7 +194,15 @@ async fn handle(
 }
 
 async fn read_body(body: Incoming, limit: usize) -> Result<Bytes, ApiError> {
-    match Limited::new(body, limit).collect().await {
+    let collected =
+        tokio::time::timeout(BODY_READ_TIMEOUT, Limited::new(body, limit).collect()).await;
+    let Ok(collected) = collected else {
+        return Err(ApiError::new(
+            ErrorCode::RequestTimeout,
+            "The request body was not received in time.",
+        ));
+    };
+    match collected {
         Ok(collected) => Ok(collected.to_bytes()),
         Err(error) if error.is::<http_body_util::LengthLimitError>() => Err(ApiError::new(
             ErrorCode::RequestEntityTooLarge,

@@ -295,12 +295,12 @@ impl Store {
         .bind(access_key_id)
         .execute(&self.writer)
         .await?;
+        if deleted.rows_affected() == 0 {
+            return Err(StoreError::NotFound(Entity::AccessKey));
+        }
         self.forget_credential(access_key_id);
         if let Ok(mut pending) = self.usage.0.lock() {
             pending.remove(access_key_id);
-        }
-        if deleted.rows_affected() == 0 {
-            return Err(StoreError::NotFound(Entity::AccessKey));
         }
         Ok(())
     }

@@ -34,22 +34,24 @@ pub(crate) async fn merge(
 ) -> Result<(), StoreError> {
     for tag in tags {
         let replaced = sqlx::query(
-            "UPDATE tags SET tag_key = ?3, tag_value = ?2 WHERE resource_id = ?1 AND tag_key = ?3",
+            "UPDATE tags SET tag_key = ?3, tag_value = ?2 WHERE resource_id = ?1 AND folded_key = ?4",
         )
         .bind(resource_id)
         .bind(&tag.value)
         .bind(&tag.key)
+        .bind(tag.key.to_lowercase())
         .execute(&mut **tx)
         .await?;
         if replaced.rows_affected() == 0 {
             sqlx::query(
-                r"INSERT INTO tags (resource_id, tag_key, tag_value, position)
-                  VALUES (?1, ?2, ?3,
+                r"INSERT INTO tags (resource_id, tag_key, folded_key, tag_value, position)
+                  VALUES (?1, ?2, ?4, ?3,
                           (SELECT coalesce(max(position), 0) + 1 FROM tags WHERE resource_id = ?1))",
             )
             .bind(resource_id)
             .bind(&tag.key)
             .bind(&tag.value)
+            .bind(tag.key.to_lowercase())
             .execute(&mut **tx)
             .await?;
         }
@@ -133,9 +135,9 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut tx = self.writer.begin().await?;
         for key in keys {
-            sqlx::query("DELETE FROM tags WHERE resource_id = ?1 AND tag_key = ?2")
+            sqlx::query("DELETE FROM tags WHERE resource_id = ?1 AND folded_key = ?2")
                 .bind(resource_id)
-                .bind(key)
+                .bind(key.to_lowercase())
                 .execute(&mut *tx)
                 .await?;
         }

@@ -7,6 +7,7 @@ mod admin;
 mod authz_enforcement;
 mod common;
 mod coverage;
+mod hardening;
 mod iam_access_keys;
 mod iam_account;
 mod iam_attachments;

@@ -19,6 +19,7 @@ pub mod secret;
 pub mod server;
 pub mod store;
 pub mod sts;
+pub mod totp;
 
 use std::future::Future;
 use std::sync::Arc;

@@ -12,6 +12,7 @@ use http::HeaderMap;
 use crate::app::App;
 use crate::config::AuthMode;
 use crate::protocol::{ApiError, ErrorCode};
+use crate::store::sessions::{Session, SessionKind};
 use crate::store::{AccessKeyStatus, Credential};
 pub use parse::SignatureInput;
 pub use principal::{Principal, PrincipalKind};
@@ -39,6 +40,9 @@ pub enum AuthError {
     /// Unknown, inactive or misused access key or session token.
     #[error("invalid access key or token")]
     InvalidToken,
+    /// The session token has expired.
+    #[error("expired session token")]
+    Expired,
     /// The signature differs from ours.
     #[error("signature mismatch")]
     Mismatch {
@@ -71,6 +75,10 @@ impl From<AuthError> for ApiError {
             AuthError::InvalidToken => {
                 ApiError::new(ErrorCode::InvalidClientTokenId, INVALID_TOKEN)
             }
+            AuthError::Expired => ApiError::new(
+                ErrorCode::ExpiredToken,
+                "The security token included in the request is expired",
+            ),
             AuthError::Mismatch { .. } => {
                 ApiError::new(ErrorCode::SignatureDoesNotMatch, SIGNATURE_MISMATCH)
             }
@@ -120,8 +128,12 @@ pub async fn authenticate(
         .find_credential(key_id)
         .await?
         .ok_or(AuthError::InvalidToken)?;
-    if credential.status != AccessKeyStatus::Active || input.session_token.is_some() {
-        return Err(AuthError::InvalidToken);
+    match &credential.session {
+        Some(session) => check_session(app, session, input, service)?,
+        None if credential.status != AccessKeyStatus::Active || input.session_token.is_some() => {
+            return Err(AuthError::InvalidToken);
+        }
+        None => {}
     }
     if let Err(error) = verify::check_signature(input, req, &credential.secret) {
         if let AuthError::Mismatch {
@@ -138,17 +150,77 @@ pub async fn authenticate(
         }
         return Err(error);
     }
-    let region = &input.scope.region;
-    app.store
-        .record_key_use(key_id, app.clock.now(), service.signing_name(), region);
+    if credential.session.is_none() {
+        let region = &input.scope.region;
+        app.store
+            .record_key_use(key_id, app.clock.now(), service.signing_name(), region);
+    }
     Ok(principal_of(&credential))
+}
+
+/// Temporary credentials need their own session token, must not have expired, and sessions
+/// from GetSessionToken (without MFA) or GetFederationToken cannot call IAM.
+fn check_session(
+    app: &App,
+    session: &Session,
+    input: &SignatureInput,
+    service: crate::protocol::Service,
+) -> Result<(), AuthError> {
+    use subtle::ConstantTimeEq;
+    let Some(token) = &input.session_token else {
+        return Err(AuthError::InvalidToken);
+    };
+    let matches: bool = token
+        .as_bytes()
+        .ct_eq(session.token.expose().as_bytes())
+        .into();
+    if !matches {
+        return Err(AuthError::InvalidToken);
+    }
+    if app.clock.now() >= session.expires_at {
+        return Err(AuthError::Expired);
+    }
+    let barred_from_iam = match session.kind {
+        SessionKind::FederatedUser => true,
+        SessionKind::UserSession | SessionKind::RootSession => !session.mfa_authenticated,
+        SessionKind::AssumedRole => false,
+    };
+    if service == crate::protocol::Service::Iam && barred_from_iam {
+        return Err(AuthError::InvalidToken);
+    }
+    if session.kind == SessionKind::AssumedRole && session.role.is_none() {
+        return Err(AuthError::InvalidToken);
+    }
+    Ok(())
 }
 
 fn principal_of(credential: &Credential) -> Principal {
     let key = Some(credential.access_key_id.clone());
-    match &credential.owner {
-        Some(owner) => Principal::user(&credential.account_id, owner.clone(), key),
-        None => Principal::root(&credential.account_id, key),
+    let account = &credential.account_id;
+    let Some(session) = &credential.session else {
+        return match &credential.owner {
+            Some(owner) => Principal::user(account, owner.clone(), key),
+            None => Principal::root(account, key),
+        };
+    };
+    let name = session.session_name.clone().unwrap_or_default();
+    let kind = match (session.kind, &session.role, &session.user) {
+        (SessionKind::AssumedRole, Some(role), _) => PrincipalKind::AssumedRole {
+            role: role.clone(),
+            session_name: name,
+        },
+        (SessionKind::FederatedUser, _, parent) => PrincipalKind::FederatedUser {
+            name,
+            parent: parent.clone(),
+        },
+        (SessionKind::UserSession, _, Some(owner)) => PrincipalKind::User(owner.clone()),
+        _ => PrincipalKind::Root,
+    };
+    Principal {
+        account_id: account.clone(),
+        kind,
+        access_key_id: key,
+        session: Some(session.clone()),
     }
 }
 

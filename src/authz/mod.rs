@@ -26,41 +26,38 @@ use crate::sts::StsAction;
 /// `AccessDenied` in `strict` mode when the policies do not allow it.
 pub async fn authorize(ctx: &RequestCtx<'_>, action: Action) -> Result<(), ApiError> {
     let mode = ctx.app.config.auth_mode;
-    let PrincipalKind::User(owner) = &ctx.principal.kind else {
-        return Ok(());
-    };
-    if mode == AuthMode::Off || action == Action::Sts(StsAction::GetCallerIdentity) {
+    if mode == AuthMode::Off
+        || ctx.principal.kind == PrincipalKind::Root
+        || action == Action::Sts(StsAction::GetCallerIdentity)
+        // GetSessionToken needs no permission; AssumeRole decides in its handler, where the
+        // trust policy takes part.
+        || action == Action::Sts(StsAction::GetSessionToken)
+        || action == Action::Sts(StsAction::AssumeRole)
+    {
         return Ok(());
     }
-    let store = &ctx.app.store;
-    let Some(user) = store
-        .find_user_by_id(&owner.user_id)
+    let internal = |e: crate::store::StoreError| ApiError::internal(&e);
+    let Some(policies) = principal_policies(ctx.app, ctx.principal)
         .await
-        .map_err(|e| ApiError::internal(&e))?
+        .map_err(internal)?
     else {
         return Ok(());
     };
-    let identity = identity::of_user(ctx.app, &user)
-        .await
-        .map_err(|e| ApiError::internal(&e))?;
     let (action_name, target) = match action {
         Action::Iam(a) => (
             format!("iam:{}", a.as_str()),
-            target::of_iam(ctx, a)
-                .await
-                .map_err(|e| ApiError::internal(&e))?,
+            target::of_iam(ctx, a).await.map_err(internal)?,
         ),
-        Action::Sts(a) => (
-            format!("sts:{}", a.as_str()),
-            target::Target {
-                resource: "*".to_owned(),
-                ..Default::default()
-            },
-        ),
+        Action::Sts(a) => (format!("sts:{}", a.as_str()), target::of_sts(ctx, a)),
     };
 
     let mut request = RequestContext::new(&action_name, &target.resource, caller_of(ctx.principal));
-    principal_keys(&mut request, ctx.principal, &identity.tags);
+    principal_keys(
+        &mut request,
+        ctx.principal,
+        &policies.tags,
+        ctx.app.clock.now(),
+    );
     request_keys(&mut request, ctx.meta, ctx.app.clock.now());
     for tag in &target.tags {
         request.set(&format!("aws:ResourceTag/{}", tag.key), tag.value.clone());
@@ -73,12 +70,7 @@ pub async fn authorize(ctx: &RequestCtx<'_>, action: Action) -> Result<(), ApiEr
         request.set_multi("aws:TagKeys", keys.clone());
     }
 
-    let set = PolicySet {
-        identity: identity.policies.iter().map(source).collect(),
-        boundary: identity.boundary.as_ref().map(|b| vec![source(b)]),
-        ..PolicySet::default()
-    };
-    let evaluation = policy::evaluate(&set, &request);
+    let evaluation = policy::evaluate(&policies.set(), &request);
     if evaluation.decision == Decision::Allowed {
         return Ok(());
     }
@@ -98,6 +90,124 @@ pub async fn authorize(ctx: &RequestCtx<'_>, action: Action) -> Result<(), ApiEr
     Err(ApiError::new(ErrorCode::AccessDenied, message))
 }
 
+/// Everything that limits a principal: identity policies, boundary, session policies, tags.
+#[derive(Debug, Default)]
+pub struct PrincipalPolicies {
+    /// Identity policies and boundary of the user or role.
+    pub identity: identity::Identity,
+    /// Session policies, when the credentials carry them.
+    pub session: Option<Vec<identity::Loaded>>,
+    /// The principal's tags, session tags overriding the user's or role's.
+    pub tags: Vec<crate::store::tags::Tag>,
+}
+
+impl PrincipalPolicies {
+    /// The policy set to evaluate a request against.
+    #[must_use]
+    pub fn set(&self) -> PolicySet<'_> {
+        PolicySet {
+            identity: self.identity.policies.iter().map(source).collect(),
+            boundary: self.identity.boundary.as_ref().map(|b| vec![source(b)]),
+            session: self
+                .session
+                .as_ref()
+                .map(|s| s.iter().map(source).collect()),
+            ..PolicySet::default()
+        }
+    }
+}
+
+/// The policies that limit a principal; `None` for the root user (nothing limits it) or a
+/// principal whose user or role no longer exists.
+///
+/// # Errors
+/// A store failure.
+pub async fn principal_policies(
+    app: &crate::app::App,
+    principal: &Principal,
+) -> Result<Option<PrincipalPolicies>, crate::store::StoreError> {
+    let store = &app.store;
+    let (identity, base_tags) = match &principal.kind {
+        PrincipalKind::Root => return Ok(None),
+        PrincipalKind::User(owner)
+        | PrincipalKind::FederatedUser {
+            parent: Some(owner),
+            ..
+        } => {
+            let Some(user) = store.find_user_by_id(&owner.user_id).await? else {
+                return Ok(None);
+            };
+            let identity = identity::of_user(app, &user).await?;
+            let tags = identity.tags.clone();
+            (identity, tags)
+        }
+        PrincipalKind::FederatedUser { parent: None, .. } => {
+            // The root user's federated session: root allows everything, sessions narrow it.
+            let all = app
+                .policies
+                .get(ALLOW_ALL, crate::policy::PolicyKind::Managed);
+            let policies = all.into_iter().map(|policy| identity::Loaded {
+                id: "root".to_owned(),
+                kind: identity::IDENTITY_SOURCE_KIND.to_owned(),
+                policy,
+            });
+            (
+                identity::Identity {
+                    policies: policies.collect(),
+                    ..Default::default()
+                },
+                Vec::new(),
+            )
+        }
+        PrincipalKind::AssumedRole { role, .. } => {
+            let Some(role) = store
+                .find_role(&principal.account_id, &role.role_name)
+                .await?
+            else {
+                return Ok(None);
+            };
+            let identity = identity::of_role(app, &role).await?;
+            let tags = identity.tags.clone();
+            (identity, tags)
+        }
+    };
+    let mut tags = base_tags;
+    let mut session_policies = None;
+    if let Some(session) = &principal.session {
+        for tag in &session.tags {
+            tags.retain(|t| t.key.to_lowercase() != tag.key.to_lowercase());
+            tags.push(tag.clone());
+        }
+        let federated = matches!(principal.kind, PrincipalKind::FederatedUser { .. });
+        if session.has_session_policies || federated {
+            let mut loaded = Vec::new();
+            if let Some(text) = &session.session_policy
+                && let Some(policy) = app.policies.get(text, crate::policy::PolicyKind::Session)
+            {
+                loaded.push(identity::Loaded {
+                    id: "SessionPolicy".to_owned(),
+                    kind: identity::IDENTITY_SOURCE_KIND.to_owned(),
+                    policy,
+                });
+            }
+            for arn in &session.session_policy_arns {
+                if let Some(managed) = identity::managed(app, arn).await? {
+                    loaded.push(managed);
+                }
+            }
+            session_policies = Some(loaded);
+        }
+    }
+    Ok(Some(PrincipalPolicies {
+        identity,
+        session: session_policies,
+        tags,
+    }))
+}
+
+const ALLOW_ALL: &str =
+    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+
 fn source(loaded: &identity::Loaded) -> Source<'_> {
     Source {
         id: loaded.id.clone(),
@@ -109,35 +219,62 @@ fn source(loaded: &identity::Loaded) -> Source<'_> {
 /// How resource and trust policies see the principal.
 #[must_use]
 pub fn caller_of(principal: &Principal) -> Caller {
+    let role_arn = match &principal.kind {
+        PrincipalKind::AssumedRole { .. } => Some(principal.principal_arn()),
+        _ => None,
+    };
     Caller {
         account: principal.account_id.clone(),
         arn: principal.arn(),
+        role_arn,
         is_root: principal.kind == PrincipalKind::Root,
         ..Caller::default()
     }
 }
 
-/// The `aws:Principal*`, `aws:userid` and `aws:username` keys.
+/// The `aws:Principal*`, `aws:userid`, `aws:username`, MFA and session keys.
 pub fn principal_keys(
     request: &mut RequestContext,
     principal: &Principal,
     tags: &[crate::store::tags::Tag],
+    now: DateTime<Utc>,
 ) {
-    request.set("aws:PrincipalArn", principal.arn());
+    request.set("aws:PrincipalArn", principal.principal_arn());
     request.set("aws:PrincipalAccount", principal.account_id.clone());
     request.set("aws:userid", principal.user_id());
     request.set("aws:PrincipalIsAWSService", "false");
-    match &principal.kind {
-        PrincipalKind::Root => {
-            request.set("aws:PrincipalType", "Account");
-        }
+    let kind = match &principal.kind {
+        PrincipalKind::Root => "Account",
         PrincipalKind::User(owner) => {
-            request.set("aws:PrincipalType", "User");
             request.set("aws:username", owner.user_name.clone());
+            "User"
         }
-    }
+        PrincipalKind::AssumedRole { .. } => "AssumedRole",
+        PrincipalKind::FederatedUser { .. } => "FederatedUser",
+    };
+    request.set("aws:PrincipalType", kind);
     for tag in tags {
         request.set(&format!("aws:PrincipalTag/{}", tag.key), tag.value.clone());
+    }
+    // Only temporary credentials carry MFA state and an issue time.
+    if let Some(session) = &principal.session {
+        request.set(
+            "aws:MultiFactorAuthPresent",
+            session.mfa_authenticated.to_string(),
+        );
+        if let Some(at) = session.mfa_authenticated_at {
+            request.set(
+                "aws:MultiFactorAuthAge",
+                (now - at).num_seconds().max(0).to_string(),
+            );
+        }
+        request.set(
+            "aws:TokenIssueTime",
+            session.issued_at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        );
+        if let Some(source) = &session.source_identity {
+            request.set("aws:SourceIdentity", source.clone());
+        }
     }
 }
 

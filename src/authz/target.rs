@@ -24,6 +24,40 @@ pub struct Target {
     pub tag_keys: Option<Vec<String>>,
 }
 
+/// Works out the resource of an STS call: the role for the AssumeRole family, the
+/// federated user for GetFederationToken, `*` for the rest.
+#[must_use]
+pub fn of_sts(ctx: &RequestCtx<'_>, action: crate::sts::StsAction) -> Target {
+    use crate::sts::StsAction;
+    let params = ctx.params;
+    let resource = match action {
+        StsAction::AssumeRole => params.get("RoleArn").unwrap_or("*").to_owned(),
+        StsAction::GetFederationToken => format!(
+            "arn:aws:sts::{}:federated-user/{}",
+            ctx.principal.account_id,
+            params.get("Name").unwrap_or_default()
+        ),
+        _ => "*".to_owned(),
+    };
+    let mut target = Target {
+        resource,
+        ..Target::default()
+    };
+    if let Some(tags) = params.struct_list("Tags") {
+        let mut keys = Vec::with_capacity(tags.len());
+        for tag in tags {
+            let key = tag.get("Key").copied().unwrap_or_default();
+            target.keys.push((
+                format!("aws:RequestTag/{key}"),
+                tag.get("Value").copied().unwrap_or_default().to_owned(),
+            ));
+            keys.push(key.to_owned());
+        }
+        target.tag_keys = Some(keys);
+    }
+    target
+}
+
 /// Actions whose resource is the managed policy named by `PolicyArn`.
 fn acts_on_policy(action: IamAction) -> bool {
     use IamAction::*;

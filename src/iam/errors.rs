@@ -309,5 +309,6 @@ fn entity_noun(entity: Entity) -> &'static str {
         Entity::PolicyVersion => "policy version",
         Entity::InlinePolicy => "policy",
         Entity::InstanceProfile => "instance profile",
+        Entity::MfaDevice => "MFA device",
     }
 }

@@ -15,21 +15,24 @@ pub use crate::store::tags::Tag;
 /// A model pattern: the text AWS prints and the regex that implements it.
 #[derive(Debug)]
 pub struct Pattern {
-    text: &'static str,
-    regex: LazyLock<Regex>,
+    pub(crate) text: &'static str,
+    pub(crate) regex: LazyLock<Regex>,
 }
 
 macro_rules! pattern {
     ($name:ident, $text:literal, $regex:literal) => {
         #[doc = concat!("`", $text, "`")]
-        pub static $name: Pattern = Pattern {
+        pub static $name: $crate::iam::input::Pattern = $crate::iam::input::Pattern {
             text: $text,
-            regex: LazyLock::new(|| {
-                Regex::new(concat!("^(?:", $regex, ")$")).unwrap_or_else(|_| unreachable!())
+            regex: ::std::sync::LazyLock::new(|| {
+                ::regex::Regex::new(concat!("^(?:", $regex, ")$"))
+                    .unwrap_or_else(|_| unreachable!())
             }),
         };
     };
 }
+
+pub(crate) use pattern;
 
 pattern!(NAME, r"[\w+=,.@-]+", r"[A-Za-z0-9_+=,.@-]+");
 pattern!(
@@ -319,6 +322,11 @@ impl<'a> Input<'a> {
             );
         }
         items.into_iter().map(str::to_owned).collect()
+    }
+
+    /// Records a violation of a nested member named as AWS names it (`policyArns.1.member.arn`).
+    pub fn push_raw(&mut self, name: &str, value: &str, must: &str) {
+        self.push(name, Some(value), must);
     }
 
     /// Ends reading: one `ValidationError` listing every violation, if there were any.

@@ -82,6 +82,9 @@ pub async fn user_or_caller(ctx: &RequestCtx<'_>, name: Option<&str>) -> Result<
             .map_err(errors::store)?
             .map(Subject::User)
             .ok_or_else(|| errors::no_such_user(&owner.user_name)),
+        PrincipalKind::AssumedRole { .. } | PrincipalKind::FederatedUser { .. } => {
+            Err(errors::user_name_required())
+        }
     }
 }
 

@@ -49,6 +49,7 @@ pub enum ErrorCode {
     NoSuchEntity,
     /// An action AWS has and iamd does not implement yet.
     NotImplemented,
+    PackedPolicyTooLarge,
     PasswordPolicyViolation,
     PolicyNotAttachable,
     UnmodifiableEntity,
@@ -81,6 +82,7 @@ impl ErrorCode {
             Self::MissingAuthenticationToken => "MissingAuthenticationToken",
             Self::NoSuchEntity => "NoSuchEntity",
             Self::NotImplemented => "NotImplemented",
+            Self::PackedPolicyTooLarge => "PackedPolicyTooLarge",
             Self::PasswordPolicyViolation => "PasswordPolicyViolation",
             Self::PolicyNotAttachable => "PolicyNotAttachable",
             Self::UnmodifiableEntity => "UnmodifiableEntity",
@@ -103,6 +105,7 @@ impl ErrorCode {
             | Self::MalformedPolicyDocument
             | Self::MalformedQueryString
             | Self::MissingAction
+            | Self::PackedPolicyTooLarge
             | Self::PasswordPolicyViolation
             | Self::PolicyNotAttachable
             | Self::UnmodifiableEntity

@@ -178,6 +178,9 @@ async fn run(
     }
     // TODO(#5): AWS validates parameters before it authorizes; iamd authorizes first, so an
     // unauthorized caller sending invalid input sees AccessDenied rather than ValidationError.
+    if let Action::Sts(a) = action {
+        sts::gate(a, &principal)?;
+    }
     crate::authz::authorize(&ctx, action).await?;
     let answer = match action {
         Action::Iam(a) => iam::dispatch(a, &ctx).await,

@@ -64,6 +64,8 @@ pub struct Credential {
     pub owner: Option<KeyOwner>,
     /// Active or inactive.
     pub status: AccessKeyStatus,
+    /// For temporary credentials: the session they belong to.
+    pub session: Option<Arc<super::sessions::Session>>,
 }
 
 /// An access key as IAM lists it (never with its secret).
@@ -163,7 +165,11 @@ impl Store {
         .bind(access_key_id)
         .fetch_optional(&self.reader)
         .await?;
-        let Some(row) = row else { return Ok(None) };
+        let Some(row) = row else {
+            return self
+                .find_session_credential(access_key_id, generation)
+                .await;
+        };
         let owner = match (row.user_id, row.user_name, row.path) {
             (Some(user_id), Some(user_name), Some(path)) => Some(KeyOwner {
                 user_id,
@@ -178,6 +184,27 @@ impl Store {
             account_id: row.account_id,
             owner,
             status: AccessKeyStatus::parse(&row.status),
+            session: None,
+        });
+        self.credentials.fill(generation, credential.clone());
+        Ok(Some(credential))
+    }
+
+    async fn find_session_credential(
+        &self,
+        access_key_id: &str,
+        generation: u64,
+    ) -> Result<Option<Arc<Credential>>, StoreError> {
+        let Some(session) = self.find_session(access_key_id).await? else {
+            return Ok(None);
+        };
+        let credential = Arc::new(Credential {
+            access_key_id: session.access_key_id.clone(),
+            secret: session.secret.clone(),
+            account_id: session.account_id.clone(),
+            owner: session.user.clone(),
+            status: AccessKeyStatus::Active,
+            session: Some(Arc::new(session)),
         });
         self.credentials.fill(generation, credential.clone());
         Ok(Some(credential))

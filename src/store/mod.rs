@@ -8,8 +8,10 @@ mod cache;
 pub mod groups;
 pub mod instance_profiles;
 pub mod login_profiles;
+pub mod mfa;
 pub mod policies;
 pub mod roles;
+pub mod sessions;
 pub mod tags;
 pub mod users;
 
@@ -75,6 +77,8 @@ pub enum Entity {
     InlinePolicy,
     /// An instance profile.
     InstanceProfile,
+    /// An MFA device.
+    MfaDevice,
 }
 
 /// What still depends on an entity that was to be deleted.

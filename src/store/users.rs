@@ -188,7 +188,8 @@ impl Store {
         let referenced: i64 = sqlx::query_scalar(
             r"SELECT (SELECT count(*) FROM access_keys WHERE user_id = ?1)
                    + (SELECT count(*) FROM login_profiles WHERE user_id = ?1)
-                   + (SELECT count(*) FROM group_members WHERE user_id = ?1)",
+                   + (SELECT count(*) FROM group_members WHERE user_id = ?1)
+                   + (SELECT count(*) FROM mfa_devices WHERE assigned_to = ?1)",
         )
         .bind(user_id)
         .fetch_one(&mut *tx)

@@ -15,6 +15,7 @@ pub mod input;
 mod instance_profiles;
 mod login_profiles;
 pub mod managed;
+mod mfa;
 mod page;
 mod password;
 mod policies;
@@ -33,6 +34,17 @@ crate::api::dispatch_table!(IamAction {
     AttachRolePolicy => attachments::attach_role_policy,
     AttachUserPolicy => attachments::attach_user_policy,
     ChangePassword => login_profiles::change_password,
+    CreateVirtualMFADevice => mfa::create_virtual_mfa_device,
+    DeactivateMFADevice => mfa::deactivate_mfa_device,
+    DeleteVirtualMFADevice => mfa::delete_virtual_mfa_device,
+    EnableMFADevice => mfa::enable_mfa_device,
+    GetMFADevice => mfa::get_mfa_device,
+    ListMFADevices => mfa::list_mfa_devices,
+    ListMFADeviceTags => tags::list_mfa_device_tags,
+    ListVirtualMFADevices => mfa::list_virtual_mfa_devices,
+    ResyncMFADevice => mfa::resync_mfa_device,
+    TagMFADevice => tags::tag_mfa_device,
+    UntagMFADevice => tags::untag_mfa_device,
     CreateAccessKey => access_keys::create_access_key,
     CreateAccountAlias => account::create_account_alias,
     CreateGroup => groups::create_group,

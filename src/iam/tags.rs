@@ -60,6 +60,7 @@ enum Tagged {
     Role,
     Policy,
     InstanceProfile,
+    MfaDevice,
 }
 
 macro_rules! tag_handlers {
@@ -86,6 +87,7 @@ tag_handlers! {
     tag_role, untag_role, list_role_tags => Role;
     tag_policy, untag_policy, list_policy_tags => Policy;
     tag_instance_profile, untag_instance_profile, list_instance_profile_tags => InstanceProfile;
+    tag_mfa_device, untag_mfa_device, list_mfa_device_tags => MfaDevice;
 }
 
 fn read_target(input: &mut Input<'_>, kind: Tagged) -> String {
@@ -94,6 +96,7 @@ fn read_target(input: &mut Input<'_>, kind: Tagged) -> String {
         Tagged::Role => input.required("RoleName", &ROLE_NAME),
         Tagged::Policy => input.required("PolicyArn", &ARN_RULE),
         Tagged::InstanceProfile => input.required("InstanceProfileName", &INSTANCE_PROFILE_NAME),
+        Tagged::MfaDevice => input.required("SerialNumber", &ARN_RULE),
     }
 }
 
@@ -102,6 +105,7 @@ async fn resource_id(ctx: &RequestCtx<'_>, kind: Tagged, name: &str) -> Result<S
     Ok(match kind {
         Tagged::User => subject::user(ctx, name).await?.user_id,
         Tagged::Role => subject::role(ctx, name).await?.role_id,
+        Tagged::MfaDevice => super::mfa::find(ctx, name).await?.serial_number,
         Tagged::InstanceProfile => {
             subject::instance_profile(ctx, name)
                 .await?

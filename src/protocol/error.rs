@@ -37,6 +37,7 @@ pub enum ErrorCode {
     IncompleteSignature,
     InternalFailure,
     InvalidAction,
+    InvalidAuthenticationCode,
     InvalidClientTokenId,
     InvalidInput,
     InvalidParameterValue,
@@ -71,6 +72,7 @@ impl ErrorCode {
             Self::IncompleteSignature => "IncompleteSignature",
             Self::InternalFailure => "InternalFailure",
             Self::InvalidAction => "InvalidAction",
+            Self::InvalidAuthenticationCode => "InvalidAuthenticationCode",
             Self::InvalidClientTokenId => "InvalidClientTokenId",
             Self::InvalidInput => "InvalidInput",
             Self::InvalidParameterValue => "InvalidParameterValue",
@@ -111,6 +113,7 @@ impl ErrorCode {
             | Self::UnmodifiableEntity
             | Self::ValidationError => StatusCode::BAD_REQUEST,
             Self::AccessDenied
+            | Self::InvalidAuthenticationCode
             | Self::ExpiredToken
             | Self::InvalidClientTokenId
             | Self::MissingAuthenticationToken

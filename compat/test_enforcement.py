@@ -93,3 +93,22 @@ def test_simulate_principal_policy_uses_the_users_groups_and_resources(iam):
     assert [(r["EvalResourceName"], r["EvalDecision"]) for r in result] == [
         ("arn:aws:s3:::myapp-data/x", "allowed"), ("arn:aws:s3:::other/x", "implicitDeny")]
     assert result[0]["MatchedStatements"][0]["SourcePolicyId"] == "group_devs_s3"
+
+
+def test_a_denial_logs_an_encoded_message_that_decode_authorization_message_explains(iamd):
+    nobody = user_client(iamd, "nobody")
+    with pytest.raises(ClientError):
+        nobody.create_role(RoleName="r", AssumeRolePolicyDocument="{}")
+    line = next(l for l in iamd.log.read_text().splitlines() if "encoded_authorization_message=" in l)
+    encoded = line.split("encoded_authorization_message=")[1].split()[0].strip('"')
+    sts = iamd.client("sts")
+
+    decoded = json.loads(sts.decode_authorization_message(EncodedMessage=encoded)["DecodedMessage"])
+
+    assert decoded["allowed"] is False and decoded["explicitDeny"] is False
+    assert decoded["context"]["action"] == "iam:CreateRole"
+    assert decoded["context"]["principal"]["arn"] == "arn:aws:iam::000000000000:user/nobody"
+    with pytest.raises(ClientError) as tampered:
+        sts.decode_authorization_message(EncodedMessage=encoded[:-1] + ("0" if encoded[-1] != "0" else "1"))
+    assert tampered.value.response["Error"]["Code"] == "InvalidAuthorizationMessageException"
+    assert tampered.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400

@@ -16,6 +16,8 @@ pub struct App {
     pub clock: Clock,
     /// Compiled policy documents.
     pub policies: crate::authz::PolicyCache,
+    /// The key encoded authorization messages are authenticated with (drawn at start-up).
+    pub message_key: [u8; 32],
     /// Service-linked role deletion tasks issued since start-up (they finish at once).
     pub deletion_tasks: std::sync::Mutex<std::collections::HashSet<String>>,
 }

@@ -76,6 +76,13 @@ pub async fn authorize(ctx: &RequestCtx<'_>, action: Action) -> Result<(), ApiEr
     }
     let shown = target.display.as_deref().unwrap_or(&target.resource);
     let message = denial_message(&ctx.principal.arn(), &action_name, shown, &evaluation);
+    let details = crate::sts::decode::document(
+        &ctx.principal.user_id(),
+        &ctx.principal.arn(),
+        &request,
+        &evaluation,
+    );
+    let encoded = crate::sts::decode::encode(&ctx.app.message_key, &details);
     if mode == AuthMode::Soft {
         tracing::warn!(
             would_deny = true,
@@ -83,10 +90,18 @@ pub async fn authorize(ctx: &RequestCtx<'_>, action: Action) -> Result<(), ApiEr
             resource = %target.resource,
             principal = %ctx.principal.arn(),
             decision = evaluation.decision.as_str(),
+            encoded_authorization_message = %encoded,
             "soft mode: strict mode would deny this call"
         );
         return Ok(());
     }
+    tracing::info!(
+        action = %action_name,
+        resource = %target.resource,
+        decision = evaluation.decision.as_str(),
+        encoded_authorization_message = %encoded,
+        "access denied"
+    );
     Err(ApiError::new(ErrorCode::AccessDenied, message))
 }
 

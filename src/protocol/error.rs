@@ -38,6 +38,7 @@ pub enum ErrorCode {
     InternalFailure,
     InvalidAction,
     InvalidAuthenticationCode,
+    InvalidAuthorizationMessageException,
     InvalidClientTokenId,
     InvalidInput,
     InvalidParameterValue,
@@ -73,6 +74,7 @@ impl ErrorCode {
             Self::InternalFailure => "InternalFailure",
             Self::InvalidAction => "InvalidAction",
             Self::InvalidAuthenticationCode => "InvalidAuthenticationCode",
+            Self::InvalidAuthorizationMessageException => "InvalidAuthorizationMessageException",
             Self::InvalidClientTokenId => "InvalidClientTokenId",
             Self::InvalidInput => "InvalidInput",
             Self::InvalidParameterValue => "InvalidParameterValue",
@@ -101,6 +103,7 @@ impl ErrorCode {
         match self {
             Self::IncompleteSignature
             | Self::InvalidAction
+            | Self::InvalidAuthorizationMessageException
             | Self::InvalidInput
             | Self::InvalidParameterValue
             | Self::InvalidUserType

@@ -6,6 +6,7 @@ pub mod action;
 mod assume_role;
 mod caller_identity;
 mod credentials;
+pub mod decode;
 pub mod mfa_check;
 mod session_policies;
 mod session_token;
@@ -19,6 +20,7 @@ use crate::store::sessions::SessionKind;
 
 crate::api::dispatch_table!(StsAction {
     AssumeRole => assume_role::assume_role,
+    DecodeAuthorizationMessage => decode::decode_authorization_message,
     GetAccessKeyInfo => access_key_info::get_access_key_info,
     GetCallerIdentity => caller_identity::get_caller_identity,
     GetFederationToken => session_token::get_federation_token,

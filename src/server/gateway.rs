@@ -179,7 +179,7 @@ async fn run(
     // TODO(#5): AWS validates parameters before it authorizes; iamd authorizes first, so an
     // unauthorized caller sending invalid input sees AccessDenied rather than ValidationError.
     if let Action::Sts(a) = action {
-        sts::gate(a, &principal)?;
+        sts::gate(a, &principal, app.config.auth_mode)?;
     }
     crate::authz::authorize(&ctx, action).await?;
     let answer = match action {

@@ -153,8 +153,11 @@ pub async fn assume_role(ctx: &RequestCtx<'_>) -> HandlerResult {
         actions.push("sts:SetSourceIdentity");
     }
     for action in actions {
-        if !allowed(&set, &request.with_target(action, &role_arn)) {
-            if ctx.app.config.auth_mode == crate::config::AuthMode::Soft {
+        let mode = ctx.app.config.auth_mode;
+        if mode != crate::config::AuthMode::Off
+            && !allowed(&set, &request.with_target(action, &role_arn))
+        {
+            if mode == crate::config::AuthMode::Soft {
                 tracing::warn!(would_deny = true, action, resource = %role_arn, principal = %caller.arn(), "soft mode: strict mode would deny this call");
                 continue;
             }

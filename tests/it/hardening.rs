@@ -287,3 +287,52 @@ async fn a_failed_delete_keeps_the_keys_last_use() {
         .unwrap();
     assert_eq!(used.access_key_last_used().unwrap().service_name(), "sts");
 }
+
+#[tokio::test]
+async fn off_mode_lets_the_default_credentials_assume_any_existing_role() {
+    let server = common::spawn_with(&["--in-memory", "--auth-mode", "off"]).await;
+    let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+    server
+        .iam()
+        .create_role()
+        .role_name("app")
+        .assume_role_policy_document(trust)
+        .send()
+        .await
+        .unwrap();
+    let out = server
+        .sts()
+        .assume_role()
+        .role_arn("arn:aws:iam::000000000000:role/app")
+        .role_session_name("s")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        out.assumed_role_user().unwrap().arn(),
+        "arn:aws:sts::000000000000:assumed-role/app/s"
+    );
+    let strict = common::spawn().await;
+    strict
+        .iam()
+        .create_role()
+        .role_name("app")
+        .assume_role_policy_document(trust)
+        .send()
+        .await
+        .unwrap();
+    let error = aws_error(
+        strict
+            .sts()
+            .assume_role()
+            .role_arn("arn:aws:iam::000000000000:role/app")
+            .role_session_name("s")
+            .send()
+            .await,
+    );
+    error.assert_is(
+        "AccessDenied",
+        403,
+        "Roles may not be assumed by root accounts.",
+    );
+}

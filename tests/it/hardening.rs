@@ -304,13 +304,13 @@ async fn off_mode_lets_the_default_credentials_assume_any_existing_role() {
         .sts()
         .assume_role()
         .role_arn("arn:aws:iam::000000000000:role/app")
-        .role_session_name("s")
+        .role_session_name("s1")
         .send()
         .await
         .unwrap();
     assert_eq!(
         out.assumed_role_user().unwrap().arn(),
-        "arn:aws:sts::000000000000:assumed-role/app/s"
+        "arn:aws:sts::000000000000:assumed-role/app/s1"
     );
     let strict = common::spawn().await;
     strict
@@ -326,7 +326,7 @@ async fn off_mode_lets_the_default_credentials_assume_any_existing_role() {
             .sts()
             .assume_role()
             .role_arn("arn:aws:iam::000000000000:role/app")
-            .role_session_name("s")
+            .role_session_name("s1")
             .send()
             .await,
     );

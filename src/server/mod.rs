@@ -74,12 +74,22 @@ pub async fn run(listener: TcpListener, app: Arc<App>, shutdown: impl Future<Out
 }
 
 /// Writes recorded access-key uses every few seconds, so signing never waits on a write.
+/// Also forgets sessions a day after they expired: until then their tokens keep answering
+/// `ExpiredToken`, as AWS's do.
 async fn flush_key_usage(app: Arc<App>) {
     let mut tick = tokio::time::interval(Duration::from_secs(5));
+    let mut rounds: u64 = 0;
     loop {
         tick.tick().await;
         if let Err(error) = app.store.flush_key_usage().await {
             tracing::warn!(%error, "could not write access key usage");
+        }
+        rounds += 1;
+        if rounds % 60 == 0 {
+            let cutoff = app.clock.now() - chrono::TimeDelta::days(1);
+            if let Err(error) = app.store.delete_expired_sessions(cutoff).await {
+                tracing::warn!(%error, "could not forget expired sessions");
+            }
         }
     }
 }

@@ -85,7 +85,7 @@ async fn flush_key_usage(app: Arc<App>) {
             tracing::warn!(%error, "could not write access key usage");
         }
         rounds += 1;
-        if rounds % 60 == 0 {
+        if rounds.is_multiple_of(60) {
             let cutoff = app.clock.now() - chrono::TimeDelta::days(1);
             if let Err(error) = app.store.delete_expired_sessions(cutoff).await {
                 tracing::warn!(%error, "could not forget expired sessions");

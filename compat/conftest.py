@@ -82,16 +82,32 @@ class Iamd:
     url: str
     log: Path
 
-    def client(self, service: str, key: str = ROOT_KEY_ID, secret: str = ROOT_SECRET):
-        """A boto3 client for `iam` or `sts` that never retries."""
+    def client(
+        self, service: str, key: str = ROOT_KEY_ID, secret: str = ROOT_SECRET, token: str | None = None
+    ):
+        """A boto3 client for `iam` or `sts` that never retries (with a session token for
+        temporary credentials)."""
         return boto3.client(
             service,
             endpoint_url=self.url,
             region_name=REGION,
             aws_access_key_id=key,
             aws_secret_access_key=secret,
+            aws_session_token=token,
             config=NO_RETRIES,
         )
+
+    def session_client(self, service: str, credentials: dict):
+        """A boto3 client signing with the `Credentials` an STS call returned."""
+        return self.client(
+            service, credentials["AccessKeyId"], credentials["SecretAccessKey"], credentials["SessionToken"]
+        )
+
+    def advance_clock(self, seconds: int) -> dict:
+        """Moves iamd's lifetime clock (credential expiry) forward."""
+        status, body = self.admin("POST", "/_iamd/clock", {"advance_seconds": seconds})
+        assert status == 200, body
+        return body
 
     def http(self, method: str, target: str, body: bytes | None = None, headers=None):
         """A raw request to a path on this server (or to a full URL, as a presigned one)."""

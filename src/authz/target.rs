@@ -134,6 +134,20 @@ pub async fn of_iam(ctx: &RequestCtx<'_>, action: IamAction) -> Result<Target, S
         ..Target::default()
     };
     request_keys(ctx, action, &mut target);
+    // Listing users, groups, roles or instance profiles is decided against the path being
+    // listed (`arn:aws:iam::A:user/` for the whole account), as AWS names it in denials.
+    let listed = match action {
+        IamAction::ListUsers => Some("user"),
+        IamAction::ListGroups => Some("group"),
+        IamAction::ListRoles => Some("role"),
+        IamAction::ListInstanceProfiles => Some("instance-profile"),
+        _ => None,
+    };
+    if let Some(kind) = listed {
+        let prefix = params.get("PathPrefix").unwrap_or("/");
+        target.resource = format!("arn:aws:iam::{account}:{kind}{prefix}");
+        return Ok(target);
+    }
     if has_no_resource(action) {
         return Ok(target);
     }

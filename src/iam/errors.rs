@@ -247,6 +247,7 @@ pub fn delete_conflict(conflict: Conflict) -> ApiError {
             "Cannot delete entity, must remove referenced objects first."
         }
         Conflict::GroupHasUsers => "Cannot delete entity, must remove users from group first.",
+        Conflict::MfaDevices => "Cannot delete entity, must delete MFA device first.",
         Conflict::AttachedPolicies => "Cannot delete entity, must detach all policies first.",
         Conflict::InlinePolicies => "Cannot delete entity, must delete policies first.",
         Conflict::InInstanceProfile => {

@@ -78,10 +78,9 @@ pub async fn create_virtual_mfa_device(ctx: &RequestCtx<'_>) -> HandlerResult {
         .create_mfa_device(&device, &new_tags)
         .await
         .map_err(|e| match e {
-            StoreError::AlreadyExists => ApiError::new(
-                ErrorCode::EntityAlreadyExists,
-                "MFADevice entity at the same path and name already exists.",
-            ),
+            StoreError::AlreadyExists => {
+                ApiError::new(ErrorCode::EntityAlreadyExists, "MFA device already exists.")
+            }
             other => errors::store(other),
         })?;
     let uri = format!("otpauth://totp/iamd:{name}@{account}?secret={seed}&issuer=iamd");

@@ -88,6 +88,8 @@ pub enum Conflict {
     ReferencedObjects,
     /// A group that still has members.
     GroupHasUsers,
+    /// A user with an enabled MFA device.
+    MfaDevices,
     /// Managed policies are still attached.
     AttachedPolicies,
     /// Inline policies remain.

@@ -185,11 +185,18 @@ impl Store {
     /// `Conflict` naming what is still attached; `NotFound(User)` when it vanished.
     pub async fn delete_user(&self, user_id: &str) -> Result<(), StoreError> {
         let mut tx = self.writer.begin().await?;
+        let devices: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM mfa_devices WHERE assigned_to = ?1")
+                .bind(user_id)
+                .fetch_one(&mut *tx)
+                .await?;
+        if devices > 0 {
+            return Err(StoreError::Conflict(Conflict::MfaDevices));
+        }
         let referenced: i64 = sqlx::query_scalar(
             r"SELECT (SELECT count(*) FROM access_keys WHERE user_id = ?1)
                    + (SELECT count(*) FROM login_profiles WHERE user_id = ?1)
-                   + (SELECT count(*) FROM group_members WHERE user_id = ?1)
-                   + (SELECT count(*) FROM mfa_devices WHERE assigned_to = ?1)",
+                   + (SELECT count(*) FROM group_members WHERE user_id = ?1)",
         )
         .bind(user_id)
         .fetch_one(&mut *tx)

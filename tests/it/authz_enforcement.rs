@@ -63,8 +63,8 @@ async fn a_user_without_policies_may_still_ask_who_it_is() {
     error.assert_is(
         "AccessDenied",
         403,
-        "User: arn:aws:iam::000000000000:user/nobody is not authorized to perform: iam:ListUsers because no \
-         identity-based policy allows the iam:ListUsers action",
+        "User: arn:aws:iam::000000000000:user/nobody is not authorized to perform: iam:ListUsers on resource: \
+         arn:aws:iam::000000000000:user/ because no identity-based policy allows the iam:ListUsers action",
     );
 }
 

@@ -30,4 +30,8 @@ mod policy_cases;
 mod protocol;
 mod sigv4_raw;
 mod sts_access_key_info;
+mod sts_assume_role;
 mod sts_caller_identity;
+mod sts_credential_providers;
+mod sts_mfa_devices;
+mod sts_sessions;

@@ -498,3 +498,75 @@ pub fn policy_of_size(size: usize, pad: usize) -> String {
     assert_eq!(compact.len(), size);
     compact.replace(',', &format!(",{}", " ".repeat(pad)))
 }
+
+impl Server {
+    /// SDK settings signing with temporary credentials STS issued.
+    pub fn sdk_config_with(&self, credentials: &aws_sdk_sts::types::Credentials) -> SdkConfig {
+        self.sdk_config_as(
+            credentials.access_key_id(),
+            credentials.secret_access_key(),
+            Some(credentials.session_token()),
+        )
+    }
+
+    /// An IAM client signing with temporary credentials STS issued.
+    pub fn iam_with(&self, credentials: &aws_sdk_sts::types::Credentials) -> aws_sdk_iam::Client {
+        aws_sdk_iam::Client::new(&self.sdk_config_with(credentials))
+    }
+
+    /// An STS client signing with temporary credentials STS issued.
+    pub fn sts_with(&self, credentials: &aws_sdk_sts::types::Credentials) -> aws_sdk_sts::Client {
+        aws_sdk_sts::Client::new(&self.sdk_config_with(credentials))
+    }
+
+    /// Moves iamd's lifetime clock (credential expiry) forward through the admin endpoint.
+    pub async fn advance_clock(&self, seconds: i64) {
+        let (status, body) = admin(
+            self,
+            "POST",
+            "/_iamd/clock",
+            &format!(r#"{{"advance_seconds":{seconds}}}"#),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+    }
+}
+
+/// The six-digit TOTP code a virtual MFA app shows for `step` (a 30-second step since the
+/// epoch), from the device's `Base32StringSeed` text.
+pub fn totp(seed_base32: &str, step: i64) -> String {
+    let secret = data_encoding::BASE32_NOPAD
+        .decode(seed_base32.as_bytes())
+        .expect("the seed is unpadded base32");
+    iamd::totp::code(&secret, step)
+}
+
+/// The TOTP step of the wall clock now.
+pub fn totp_step_now() -> i64 {
+    let now = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .expect("after the epoch")
+        .as_secs();
+    iamd::totp::step_of(i64::try_from(now).expect("seconds fit"))
+}
+
+impl AwsError {
+    /// Asserts an `AccessDenied` 403 that names `principal`, `action` and ends with `reason`
+    /// (e.g. `because no session policy allows the iam:ListUsers action`), whatever resource
+    /// the message renders in between.
+    #[track_caller]
+    pub fn assert_denied_any_resource(&self, principal: &str, action: &str, reason: &str) {
+        let head = format!("User: {principal} is not authorized to perform: {action}");
+        assert_eq!(
+            (self.code.as_str(), self.status),
+            ("AccessDenied", 403),
+            "unexpected error: {}",
+            self.message
+        );
+        assert!(
+            self.message.starts_with(&head) && self.message.ends_with(reason),
+            "unexpected message: {}",
+            self.message
+        );
+    }
+}

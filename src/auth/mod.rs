@@ -141,6 +141,7 @@ pub async fn authenticate(
             string_to_sign,
         } = &error
         {
+            let canonical_request = without_session_token(canonical_request);
             tracing::debug!(
                 access_key_id = %key_id,
                 %canonical_request,
@@ -155,7 +156,7 @@ pub async fn authenticate(
         app.store
             .record_key_use(key_id, app.clock.now(), service.signing_name(), region);
     }
-    Ok(principal_of(&credential))
+    principal_of(&credential).ok_or(AuthError::InvalidToken)
 }
 
 /// Temporary credentials need their own session token, must not have expired, and sessions
@@ -194,34 +195,41 @@ fn check_session(
     Ok(())
 }
 
-fn principal_of(credential: &Credential) -> Principal {
+/// The principal a credential speaks for; `None` when the user or role a session was issued
+/// to no longer exists (its credentials then stop working, as AWS's do).
+fn principal_of(credential: &Credential) -> Option<Principal> {
     let key = Some(credential.access_key_id.clone());
     let account = &credential.account_id;
     let Some(session) = &credential.session else {
-        return match &credential.owner {
+        return Some(match &credential.owner {
             Some(owner) => Principal::user(account, owner.clone(), key),
             None => Principal::root(account, key),
-        };
+        });
     };
+    if session.issued_to_user && session.user.is_none() {
+        return None;
+    }
     let name = session.session_name.clone().unwrap_or_default();
     let kind = match (session.kind, &session.role, &session.user) {
         (SessionKind::AssumedRole, Some(role), _) => PrincipalKind::AssumedRole {
             role: role.clone(),
             session_name: name,
         },
+        (SessionKind::AssumedRole, None, _) => return None,
         (SessionKind::FederatedUser, _, parent) => PrincipalKind::FederatedUser {
             name,
             parent: parent.clone(),
         },
         (SessionKind::UserSession, _, Some(owner)) => PrincipalKind::User(owner.clone()),
-        _ => PrincipalKind::Root,
+        (SessionKind::UserSession, _, None) => return None,
+        (SessionKind::RootSession, _, _) => PrincipalKind::Root,
     };
-    Principal {
+    Some(Principal {
         account_id: account.clone(),
         kind,
         access_key_id: key,
         session: Some(session.clone()),
-    }
+    })
 }
 
 /// `off` mode: a known key speaks for its owner, a 12-digit key id selects that account,
@@ -230,7 +238,7 @@ async fn accept_unverified(app: &App, req: &RequestView<'_>) -> Result<Principal
     let claimed = parse::claimed_access_key_id(req.headers, req.query);
     if let Some(key_id) = &claimed {
         if let Some(credential) = app.store.find_credential(key_id).await? {
-            return Ok(principal_of(&credential));
+            return principal_of(&credential).ok_or(AuthError::InvalidToken);
         }
         if key_id.len() == 12 && key_id.bytes().all(|b| b.is_ascii_digit()) {
             app.store.ensure_account(key_id, app.clock.now()).await?;
@@ -238,4 +246,44 @@ async fn accept_unverified(app: &App, req: &RequestView<'_>) -> Result<Principal
         }
     }
     Ok(Principal::root(&app.config.account_id, claimed))
+}
+
+/// The canonical request with any session token blanked out, fit for a log: the token is a
+/// bearer credential, unlike the signature the log exists to explain.
+fn without_session_token(canonical_request: &str) -> String {
+    canonical_request
+        .split('\n')
+        .map(|line| {
+            if line.starts_with("x-amz-security-token:") {
+                return "x-amz-security-token:<redacted>".to_owned();
+            }
+            line.split('&')
+                .map(|pair| {
+                    if pair.starts_with("X-Amz-Security-Token=") {
+                        "X-Amz-Security-Token=<redacted>"
+                    } else {
+                        pair
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("&")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_session_token;
+
+    #[test]
+    fn session_tokens_are_blanked_in_logged_canonical_requests() {
+        let canonical = "POST\n/\nAction=X&X-Amz-Security-Token=secret%2Fpart&b=1\n\
+                         host:localhost\nx-amz-security-token:secret/part\n\nhost;x-amz-security-token\nabc";
+        let shown = without_session_token(canonical);
+        assert!(!shown.contains("secret"), "{shown}");
+        assert!(shown.contains("Action=X&X-Amz-Security-Token=<redacted>&b=1"));
+        assert!(shown.contains("x-amz-security-token:<redacted>"));
+        assert!(shown.contains("host;x-amz-security-token"));
+    }
 }

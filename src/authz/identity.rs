@@ -61,7 +61,7 @@ pub async fn of_user(app: &App, user: &User) -> Result<Identity, StoreError> {
         attached(app, &mut policies, &group.group_id).await?;
     }
     let boundary = match &user.permissions_boundary_arn {
-        Some(arn) => managed(app, arn).await?,
+        Some(arn) => Some(boundary(app, arn).await?),
         None => None,
     };
     let tags = store.tags(&user.user_id).await?;
@@ -96,7 +96,7 @@ pub async fn of_role(app: &App, role: &Role) -> Result<Identity, StoreError> {
     inline(app, &mut policies, &role.role_id, "role", &role.role_name).await?;
     attached(app, &mut policies, &role.role_id).await?;
     let boundary = match &role.permissions_boundary_arn {
-        Some(arn) => managed(app, arn).await?,
+        Some(arn) => Some(boundary(app, arn).await?),
         None => None,
     };
     let tags = app.store.tags(&role.role_id).await?;
@@ -133,6 +133,23 @@ async fn attached(app: &App, out: &mut Vec<Loaded>, entity_id: &str) -> Result<(
         }
     }
     Ok(())
+}
+
+/// A permissions boundary. One whose policy cannot be loaded allows nothing: a boundary only
+/// ever narrows, so losing it must not widen what the principal may do.
+///
+/// # Errors
+/// A database failure.
+pub async fn boundary(app: &App, arn: &str) -> Result<Loaded, StoreError> {
+    Ok(managed(app, arn).await?.unwrap_or_else(|| Loaded {
+        id: arn.to_owned(),
+        kind: IDENTITY_SOURCE_KIND.to_owned(),
+        policy: Arc::new(Policy {
+            version: crate::policy::model::Version::V2012,
+            id: None,
+            statements: Vec::new(),
+        }),
+    }))
 }
 
 /// A managed policy's default version, compiled.

@@ -194,7 +194,7 @@ pub async fn of_iam(ctx: &RequestCtx<'_>, action: IamAction) -> Result<Target, S
         target.resource = crate::arn::group(
             account,
             found.as_ref().map_or(new_path, |g| g.path.as_str()),
-            name,
+            found.as_ref().map_or(name, |g| g.group_name.as_str()),
         );
     } else if let Some(name) = params.get("RoleName") {
         let found = if creating {
@@ -205,7 +205,7 @@ pub async fn of_iam(ctx: &RequestCtx<'_>, action: IamAction) -> Result<Target, S
         target.resource = crate::arn::role(
             account,
             found.as_ref().map_or(new_path, |r| r.path.as_str()),
-            name,
+            found.as_ref().map_or(name, |r| r.role_name.as_str()),
         );
         target.display = Some(format!("role {name}"));
         if let Some(role) = found {
@@ -225,7 +225,7 @@ pub async fn of_iam(ctx: &RequestCtx<'_>, action: IamAction) -> Result<Target, S
         target.resource = crate::arn::user(
             account,
             found.as_ref().map_or(new_path, |u| u.path.as_str()),
-            name,
+            found.as_ref().map_or(name, |u| u.user_name.as_str()),
         );
         target.display = Some(format!("user {name}"));
         if let Some(user) = found {

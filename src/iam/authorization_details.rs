@@ -63,7 +63,7 @@ pub async fn get_account_authorization_details(ctx: &RequestCtx<'_>) -> HandlerR
     )
     .await?;
 
-    let end = (start + page.max_items).min(entries.len());
+    let end = start.saturating_add(page.max_items).min(entries.len());
     let shown = entries.get(start..end).unwrap_or_default();
     let mut w = XmlWriter::new();
     for list in [

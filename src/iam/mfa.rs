@@ -336,7 +336,8 @@ async fn user_device_and_codes(
     let secret = BASE32_NOPAD
         .decode(device.seed.as_bytes())
         .map_err(|_| invalid())?;
-    let now = crate::totp::step_of(ctx.app.clock.now().timestamp());
+    // Authenticators run on real time, whatever the server's clock says.
+    let now = crate::totp::step_of(ctx.app.clock.wall_now().timestamp());
     let step = (now - 4..=now)
         .find(|step| {
             crate::totp::code(&secret, *step) == first

@@ -304,7 +304,9 @@ fn run(
             .map_err(|_| ApiError::validation("Invalid Marker."))?,
         None => 0,
     };
-    let end = (start + request.page.max_items).min(results.len());
+    let end = start
+        .saturating_add(request.page.max_items)
+        .min(results.len());
     let specific = !request.resources.is_empty();
     let mut w = XmlWriter::new();
     w.list(

@@ -434,7 +434,7 @@ fn check_resource(resource: &str) -> Result<(), PolicyError> {
         )))
     };
     let parts: Vec<&str> = resource.splitn(6, ':').collect();
-    let [arn, partition, service, region, _account, rest] = parts.as_slice() else {
+    let [arn, partition, service, region, account, rest] = parts.as_slice() else {
         if resource.starts_with("arn:") && parts.len() >= 2 && !PARTITIONS.contains(&parts[1]) {
             return Err(partition_error(parts[1], resource));
         }
@@ -463,7 +463,9 @@ fn check_resource(resource: &str) -> Result<(), PolicyError> {
                 return fail(IAM_RESOURCE_TYPES);
             }
         }
-        "s3" if !region.is_empty() => {
+        // Buckets and objects carry neither region nor account; access points and other
+        // account-owned S3 resources carry both.
+        "s3" if !region.is_empty() && account.is_empty() => {
             return Err(PolicyError(format!(
                 "Resource {resource} can not contain region information."
             )));
@@ -671,6 +673,10 @@ mod tests {
         assert_eq!(
             r("arn:aws:s3:us-east-1::bucket"),
             "Resource arn:aws:s3:us-east-1::bucket can not contain region information."
+        );
+        assert_eq!(
+            r("arn:aws:s3:us-east-1:123456789012:accesspoint/ap"),
+            "accepted"
         );
         assert_eq!(r("arn:aws:iam::123456789012:thing/x"), IAM_RESOURCE_TYPES);
         assert_eq!(r("arn:aws:s3*:::bucket"), VENDOR_REGEX);

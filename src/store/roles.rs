@@ -143,6 +143,20 @@ impl Store {
         Ok(row.map(Role::from))
     }
 
+    /// The role with this unique id.
+    ///
+    /// # Errors
+    /// A database failure.
+    pub async fn find_role_by_id(&self, role_id: &str) -> Result<Option<Role>, StoreError> {
+        let row: Option<RoleRow> = sqlx::query_as(&format!(
+            "SELECT {ROLE_COLUMNS} FROM roles WHERE role_id = ?1"
+        ))
+        .bind(role_id)
+        .fetch_optional(&self.reader)
+        .await?;
+        Ok(row.map(Role::from))
+    }
+
     /// One page of the account's roles whose path starts with `path_prefix`, by name.
     ///
     /// # Errors

@@ -84,6 +84,9 @@ pub struct Session {
     pub role: Option<RoleRef>,
     /// The IAM user of a user or federated session.
     pub user: Option<KeyOwner>,
+    /// Whether the session was issued to an IAM user (who may since have been deleted, when
+    /// `user` is `None`).
+    pub issued_to_user: bool,
     /// The role session name, or the federated user's name.
     pub session_name: Option<String>,
     /// The source identity, set once and carried through chaining.
@@ -154,6 +157,7 @@ impl From<SessionRow> for Session {
                 }),
                 _ => None,
             },
+            issued_to_user: row.user_id.is_some(),
             user: match (row.user_id, row.user_name, row.user_path) {
                 (Some(user_id), Some(user_name), Some(path)) => Some(KeyOwner {
                     user_id,

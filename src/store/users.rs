@@ -221,6 +221,8 @@ impl Store {
             return Err(StoreError::NotFound(Entity::User));
         }
         tx.commit().await?;
+        // Sessions issued to the user must stop working with it.
+        self.forget_all_credentials();
         Ok(())
     }
 }

@@ -50,7 +50,7 @@ pub async fn assume_role(ctx: &RequestCtx<'_>) -> HandlerResult {
     let mut input = Input::new(ctx.params, Service::Sts);
     let role_arn = input.required("RoleArn", &ROLE_ARN);
     let session_name = input.required("RoleSessionName", &ROLE_SESSION_NAME);
-    let policies = session_policies::read(ctx, &mut input);
+    let policies = session_policies::read(ctx, &mut input, None);
     let duration = input.integer("DurationSeconds", 900, 43200);
     let session_tags = input.tags("Tags").unwrap_or_default();
     let transitive = ctx
@@ -87,7 +87,7 @@ pub async fn assume_role(ctx: &RequestCtx<'_>) -> HandlerResult {
     tags::check_session_tags(&session_tags, &transitive, &inherited)?;
     let packed = session_policies::check(ctx, &policies, &session_tags).await?;
     let now = ctx.app.clock.now();
-    let mfa_now = mfa_check::verify(ctx, mfa.as_ref(), now).await?;
+    let mfa_now = mfa_check::verify(ctx, mfa.as_ref()).await?;
 
     // Evaluate the trust policy, and the caller's own side, for each action the call needs.
     let trust = ctx
@@ -215,6 +215,7 @@ pub async fn assume_role(ctx: &RequestCtx<'_>) -> HandlerResult {
             path: role.path.clone(),
         }),
         user: None,
+        issued_to_user: false,
         session_name: Some(session_name.clone()),
         source_identity: caller_session
             .and_then(|s| s.source_identity.clone())

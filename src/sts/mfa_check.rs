@@ -1,7 +1,6 @@
 //! MFA codes passed to STS (`SerialNumber` + `TokenCode`): checked against the device's TOTP
 //! secret, each code good once.
 
-use chrono::{DateTime, Utc};
 use data_encoding::BASE32_NOPAD;
 
 use crate::api::RequestCtx;
@@ -49,11 +48,7 @@ const FAILED: &str = "MultiFactorAuthentication failed with invalid MFA one time
 ///
 /// # Errors
 /// `AccessDenied` for an unknown device, one not the caller's, or a wrong or reused code.
-pub async fn verify(
-    ctx: &RequestCtx<'_>,
-    mfa: Option<&MfaInput>,
-    now: DateTime<Utc>,
-) -> Result<bool, ApiError> {
+pub async fn verify(ctx: &RequestCtx<'_>, mfa: Option<&MfaInput>) -> Result<bool, ApiError> {
     let Some(mfa) = mfa else { return Ok(false) };
     let failed = || ApiError::new(ErrorCode::AccessDenied, FAILED.trim_end());
     let store = &ctx.app.store;
@@ -76,9 +71,10 @@ pub async fn verify(
     let secret = BASE32_NOPAD
         .decode(device.seed.as_bytes())
         .map_err(|_| failed())?;
-    let step =
-        crate::totp::matching_step(&secret, &mfa.code, crate::totp::step_of(now.timestamp()), 1)
-            .ok_or_else(failed)?;
+    // Authenticators run on real time, so codes are checked against the wall clock even when
+    // the server's clock has been moved forward.
+    let current = crate::totp::step_of(ctx.app.clock.wall_now().timestamp());
+    let step = crate::totp::matching_step(&secret, &mfa.code, current, 1).ok_or_else(failed)?;
     if !store
         .use_mfa_step(&device.serial_number, step)
         .await

@@ -31,14 +31,16 @@ impl SessionPolicies {
     }
 }
 
-/// Reads `Policy` and `PolicyArns` (violations go into `input`).
-pub fn read(ctx: &RequestCtx<'_>, input: &mut Input<'_>) -> SessionPolicies {
+/// Reads `Policy` and `PolicyArns` (violations go into `input`). `Policy` may run to `max`
+/// characters where the operation's input has a limit (`GetFederationToken`'s has; past it
+/// the call fails validation before the packed-size check).
+pub fn read(ctx: &RequestCtx<'_>, input: &mut Input<'_>, max: Option<usize>) -> SessionPolicies {
     let inline = input.optional(
         "Policy",
         &Rule {
             min: 1,
-            max: None,
-            pattern: None,
+            max,
+            pattern: Some(&crate::iam::input::POLICY_DOCUMENT),
         },
     );
     let arns = ctx

@@ -43,7 +43,7 @@ pub async fn get_session_token(ctx: &RequestCtx<'_>) -> HandlerResult {
         (false, d) => d.unwrap_or(43_200),
     };
     let now = ctx.app.clock.now();
-    let mfa_ok = mfa_check::verify(ctx, mfa.as_ref(), now).await?;
+    let mfa_ok = mfa_check::verify(ctx, mfa.as_ref()).await?;
     let (key, secret, token) = credentials::mint(&caller.account_id);
     let expires_at = now + TimeDelta::seconds(seconds);
     let session = Session {
@@ -53,6 +53,7 @@ pub async fn get_session_token(ctx: &RequestCtx<'_>) -> HandlerResult {
         token: token.clone(),
         kind,
         role: None,
+        issued_to_user: user.is_some(),
         user,
         session_name: None,
         source_identity: None,
@@ -81,7 +82,7 @@ pub async fn get_session_token(ctx: &RequestCtx<'_>) -> HandlerResult {
 pub async fn get_federation_token(ctx: &RequestCtx<'_>) -> HandlerResult {
     let mut input = Input::new(ctx.params, Service::Sts);
     let name = input.required("Name", &NAME_RULE);
-    let policies = session_policies::read(ctx, &mut input);
+    let policies = session_policies::read(ctx, &mut input, Some(2048));
     let duration = input.integer("DurationSeconds", 900, 129_600);
     let session_tags = input.tags("Tags").unwrap_or_default();
     input.finish()?;
@@ -109,6 +110,7 @@ pub async fn get_federation_token(ctx: &RequestCtx<'_>) -> HandlerResult {
         token: token.clone(),
         kind: SessionKind::FederatedUser,
         role: None,
+        issued_to_user: parent.is_some(),
         user: parent,
         session_name: Some(name.clone()),
         source_identity: None,

@@ -336,3 +336,148 @@ async fn off_mode_lets_the_default_credentials_assume_any_existing_role() {
         "Roles may not be assumed by root accounts.",
     );
 }
+
+const INVALID_TOKEN: &str = "The security token included in the request is invalid.";
+
+fn allow_all() -> String {
+    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#
+        .to_owned()
+}
+
+async fn user_allowed_everything(server: &common::Server, name: &str) -> (String, String) {
+    let iam = server.iam();
+    common::create_user(&iam, name).await;
+    iam.put_user_policy()
+        .user_name(name)
+        .policy_name("all")
+        .policy_document(allow_all())
+        .send()
+        .await
+        .unwrap();
+    common::create_access_key_only(&iam, name).await
+}
+
+#[tokio::test]
+async fn a_session_dies_with_its_user_even_when_the_name_comes_back() {
+    let server = common::spawn().await;
+    let iam = server.iam();
+    let (key, secret) = user_allowed_everything(&server, "leaver").await;
+    let session = server
+        .sts_as(&key, &secret)
+        .get_federation_token()
+        .name("fed")
+        .policy(allow_all())
+        .send()
+        .await
+        .unwrap();
+    let credentials = session.credentials().unwrap();
+    // Federated sessions may not call IAM; STS answers who they are.
+    let federated = server.sts_with(credentials);
+    assert!(federated.get_caller_identity().send().await.is_ok());
+
+    iam.delete_user_policy()
+        .user_name("leaver")
+        .policy_name("all")
+        .send()
+        .await
+        .unwrap();
+    iam.delete_access_key()
+        .user_name("leaver")
+        .access_key_id(&key)
+        .send()
+        .await
+        .unwrap();
+    iam.delete_user().user_name("leaver").send().await.unwrap();
+    // A new user of the same name with the same rights is someone else.
+    user_allowed_everything(&server, "leaver").await;
+
+    let error = aws_error(federated.get_caller_identity().send().await);
+    error.assert_is("InvalidClientTokenId", 403, INVALID_TOKEN);
+}
+
+#[tokio::test]
+async fn a_role_session_does_not_pass_to_a_new_role_of_the_same_name() {
+    let server = common::spawn().await;
+    let iam = server.iam();
+    let trust = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{}:root"}},"Action":"sts:AssumeRole"}}]}}"#,
+        common::ACCOUNT
+    );
+    let create = |trust: String| {
+        let iam = iam.clone();
+        async move {
+            iam.create_role()
+                .role_name("worker")
+                .assume_role_policy_document(trust)
+                .send()
+                .await
+                .unwrap()
+                .role
+                .unwrap()
+        }
+    };
+    let role = create(trust.clone()).await;
+    let (key, secret) = user_allowed_everything(&server, "caller").await;
+    let assumed = server
+        .sts_as(&key, &secret)
+        .assume_role()
+        .role_arn(role.arn())
+        .role_session_name("session")
+        .send()
+        .await
+        .unwrap();
+    let credentials = assumed.credentials().unwrap();
+    iam.delete_role().role_name("worker").send().await.unwrap();
+    create(trust).await;
+    iam.put_role_policy()
+        .role_name("worker")
+        .policy_name("all")
+        .policy_document(allow_all())
+        .send()
+        .await
+        .unwrap();
+
+    let error = aws_error(server.iam_with(credentials).list_users().send().await);
+    error.assert_is("InvalidClientTokenId", 403, INVALID_TOKEN);
+}
+
+#[tokio::test]
+async fn a_federation_token_policy_longer_than_2048_characters_fails_validation() {
+    let server = common::spawn().await;
+    let (key, secret) = user_allowed_everything(&server, "fed").await;
+    let long = common::policy_of_size(2100, 0);
+    let error = aws_error(
+        server
+            .sts_as(&key, &secret)
+            .get_federation_token()
+            .name("fed")
+            .policy(long)
+            .send()
+            .await,
+    );
+    assert_eq!(
+        (error.code.as_str(), error.status),
+        ("ValidationError", 400)
+    );
+    assert!(
+        error.message.contains("'policy'") && error.message.contains("2048"),
+        "{}",
+        error.message
+    );
+}
+
+#[tokio::test]
+async fn s3_access_point_arns_carry_a_region_in_policies() {
+    let server = common::spawn().await;
+    let doc = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:us-east-1:123456789012:accesspoint/ap/object/*"}]}"#;
+    assert!(
+        server
+            .iam()
+            .create_policy()
+            .policy_name("ap")
+            .policy_document(doc)
+            .send()
+            .await
+            .is_ok()
+    );
+}

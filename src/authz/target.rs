@@ -121,6 +121,32 @@ fn has_no_resource(action: IamAction) -> bool {
         )
 }
 
+/// The resource of calls that name it by ARN (or, for a new virtual MFA device, by name):
+/// MFA devices and the simulated principal.
+fn named_by_arn(ctx: &RequestCtx<'_>, action: IamAction) -> Option<String> {
+    use IamAction::*;
+    let params = ctx.params;
+    match action {
+        CreateVirtualMFADevice => Some(format!(
+            "arn:aws:iam::{}:mfa{}{}",
+            ctx.principal.account_id,
+            params.get("Path").unwrap_or("/"),
+            params.get("VirtualMFADeviceName").unwrap_or_default()
+        )),
+        DeleteVirtualMFADevice | TagMFADevice | UntagMFADevice | ListMFADeviceTags => Some(
+            params
+                .get("SerialNumber")
+                .filter(|serial| serial.starts_with("arn:"))
+                .unwrap_or("*")
+                .to_owned(),
+        ),
+        SimulatePrincipalPolicy | GetContextKeysForPrincipalPolicy => {
+            Some(params.get("PolicySourceArn").unwrap_or("*").to_owned())
+        }
+        _ => None,
+    }
+}
+
 /// Works out the resource of an IAM call and its context contributions.
 ///
 /// # Errors
@@ -164,6 +190,10 @@ pub async fn of_iam(ctx: &RequestCtx<'_>, action: IamAction) -> Result<Target, S
                 target.tags = store.tags(&policy.policy_id).await?;
             }
         }
+        return Ok(target);
+    }
+    if let Some(resource) = named_by_arn(ctx, action) {
+        target.resource = resource;
         return Ok(target);
     }
     let creating = action.as_str().starts_with("Create");

@@ -127,6 +127,16 @@ fn read_simulation(ctx: &RequestCtx<'_>, input: &mut Input<'_>) -> Result<Simula
         .collect();
     if params.list("ActionNames").is_none() {
         input.required("ActionNames", &ACTION_RULE);
+    } else if actions
+        .iter()
+        .any(|a| !(3..=128).contains(&a.chars().count()))
+    {
+        input.push_raw(
+            "actionNames",
+            &format!("[{}]", actions.join(", ")),
+            "satisfy constraint: [Member must have length less than or equal to 128, \
+             Member must have length greater than or equal to 3]",
+        );
     }
     let resources: Vec<String> = params
         .list("ResourceArns")
@@ -154,6 +164,14 @@ fn read_simulation(ctx: &RequestCtx<'_>, input: &mut Input<'_>) -> Result<Simula
             .copied()
             .unwrap_or_default()
             .to_owned();
+        if !(5..=256).contains(&name.chars().count()) {
+            input.push_raw(
+                &format!("contextEntries.{}.member.contextKeyName", entries.len() + 1),
+                &name,
+                "satisfy constraint: [Member must have length less than or equal to 256, \
+                 Member must have length greater than or equal to 5]",
+            );
+        }
         let kind = entry.get("ContextKeyType").copied().unwrap_or("string");
         if !TYPES.contains(&kind) {
             return Err(ApiError::validation(

@@ -197,3 +197,71 @@ async fn off_mode_decides_nothing_and_the_root_user_is_never_denied() {
         .unwrap();
     assert!(strict.iam().list_users().send().await.is_ok());
 }
+
+#[tokio::test]
+async fn mfa_device_and_simulator_calls_are_decided_on_the_device_and_simulated_arns() {
+    let server = common::spawn().await;
+    let policy = r#"{"Version":"2012-10-17","Statement":[
+        {"Effect":"Allow","Action":["iam:CreateVirtualMFADevice","iam:DeleteVirtualMFADevice"],
+         "Resource":"arn:aws:iam::000000000000:mfa/team-*"},
+        {"Effect":"Allow","Action":"iam:SimulatePrincipalPolicy",
+         "Resource":"arn:aws:iam::000000000000:user/mfa-admin"}]}"#;
+    let client = user_with_policy(&server, "mfa-admin", Some(policy)).await;
+
+    let device = client
+        .create_virtual_mfa_device()
+        .virtual_mfa_device_name("team-phone")
+        .send()
+        .await
+        .unwrap()
+        .virtual_mfa_device
+        .unwrap();
+    let error = aws_error(
+        client
+            .create_virtual_mfa_device()
+            .virtual_mfa_device_name("other-phone")
+            .send()
+            .await,
+    );
+    error.assert_is(
+        "AccessDenied",
+        403,
+        "User: arn:aws:iam::000000000000:user/mfa-admin is not authorized to perform: \
+         iam:CreateVirtualMFADevice on resource: arn:aws:iam::000000000000:mfa/other-phone \
+         because no identity-based policy allows the iam:CreateVirtualMFADevice action",
+    );
+    client
+        .delete_virtual_mfa_device()
+        .serial_number(device.serial_number())
+        .send()
+        .await
+        .unwrap();
+
+    // The simulator call is decided on the simulated principal, not on the caller.
+    assert!(
+        client
+            .simulate_principal_policy()
+            .policy_source_arn("arn:aws:iam::000000000000:user/mfa-admin")
+            .action_names("iam:ListUsers")
+            .send()
+            .await
+            .is_ok()
+    );
+    create_user(&server.iam(), "someone").await;
+    let error = aws_error(
+        client
+            .simulate_principal_policy()
+            .policy_source_arn("arn:aws:iam::000000000000:user/someone")
+            .action_names("iam:ListUsers")
+            .send()
+            .await,
+    );
+    assert_eq!(error.code, "AccessDenied");
+    assert!(
+        error
+            .message
+            .contains("on resource: arn:aws:iam::000000000000:user/someone"),
+        "{}",
+        error.message
+    );
+}

@@ -191,3 +191,44 @@ async fn context_keys_of_a_custom_policy_are_listed_once() {
         ["aws:MultiFactorAuthPresent", "aws:username", "aws:SourceIp"]
     );
 }
+
+#[tokio::test]
+async fn action_names_and_context_key_names_have_length_limits() {
+    let server = common::spawn().await;
+    let iam = server.iam();
+    let error = aws_error(
+        iam.simulate_custom_policy()
+            .policy_input_list(MFA_POLICY)
+            .action_names("ab")
+            .send()
+            .await,
+    );
+    error.assert_is(
+        "ValidationError",
+        400,
+        "1 validation error detected: Value at 'actionNames' failed to satisfy constraint: \
+         Member must satisfy constraint: [Member must have length less than or equal to 128, \
+         Member must have length greater than or equal to 3]",
+    );
+    let short_key = ContextEntry::builder()
+        .context_key_name("a:b")
+        .context_key_values("x")
+        .context_key_type(ContextKeyTypeEnum::String)
+        .build();
+    let error = aws_error(
+        iam.simulate_custom_policy()
+            .policy_input_list(MFA_POLICY)
+            .action_names("iam:ListUsers")
+            .context_entries(short_key)
+            .send()
+            .await,
+    );
+    assert_eq!(error.code, "ValidationError");
+    assert!(
+        error
+            .message
+            .contains("Value at 'contextEntries.1.member.contextKeyName'"),
+        "{}",
+        error.message
+    );
+}

@@ -300,9 +300,20 @@ fn run(
     } else {
         request.resources.iter().map(String::as_str).collect()
     };
-    let mut results = Vec::new();
-    for action in &request.actions {
-        for resource in &resources {
+    let start: usize = match request.page.after()? {
+        Some(position) => position
+            .parse()
+            .map_err(|_| ApiError::validation("Invalid Marker."))?,
+        None => 0,
+    };
+    // Results run action by action, each over every resource; only the page asked for is
+    // evaluated.
+    let total = request.actions.len() * resources.len();
+    let end = start.saturating_add(request.page.max_items).min(total);
+    let results: Vec<_> = (start.min(end)..end)
+        .map(|index| {
+            let action = request.actions[index / resources.len()].as_str();
+            let resource = resources[index % resources.len()];
             let mut context = RequestContext::new(action, resource, caller.clone());
             for (key, values, multi) in &request.entries {
                 if *multi {
@@ -311,30 +322,19 @@ fn run(
                     context.set(key, first.clone());
                 }
             }
-            let evaluation = policy::evaluate(&set, &context);
-            results.push((action.as_str(), *resource, evaluation));
-        }
-    }
-
-    let start: usize = match request.page.after()? {
-        Some(position) => position
-            .parse()
-            .map_err(|_| ApiError::validation("Invalid Marker."))?,
-        None => 0,
-    };
-    let end = start
-        .saturating_add(request.page.max_items)
-        .min(results.len());
+            (action, resource, policy::evaluate(&set, &context))
+        })
+        .collect();
     let specific = !request.resources.is_empty();
     let mut w = XmlWriter::new();
     w.list(
         "EvaluationResults",
-        results.get(start..end).unwrap_or_default(),
+        &results,
         |w, (action, resource, evaluation)| {
             write_result(w, action, resource, evaluation, specific);
         },
     );
-    let truncated = end < results.len();
+    let truncated = end < total;
     w.boolean("IsTruncated", truncated);
     if truncated {
         w.text(

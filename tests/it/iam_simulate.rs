@@ -232,3 +232,68 @@ async fn action_names_and_context_key_names_have_length_limits() {
         error.message
     );
 }
+
+#[tokio::test]
+async fn results_page_in_action_then_resource_order() {
+    let server = common::spawn().await;
+    let iam = server.iam();
+    let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/2"}]}"#;
+    let actions = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"];
+    let resources = ["arn:aws:s3:::b/1", "arn:aws:s3:::b/2"];
+    let mut seen = Vec::new();
+    let mut marker: Option<String> = None;
+    let mut pages = 0;
+    loop {
+        let page = iam
+            .simulate_custom_policy()
+            .policy_input_list(policy)
+            .set_action_names(Some(actions.iter().map(|a| (*a).to_owned()).collect()))
+            .set_resource_arns(Some(resources.iter().map(|r| (*r).to_owned()).collect()))
+            .max_items(4)
+            .set_marker(marker.clone())
+            .send()
+            .await
+            .unwrap();
+        pages += 1;
+        for result in page.evaluation_results() {
+            seen.push((
+                result.eval_action_name().to_owned(),
+                result.eval_resource_name().unwrap_or_default().to_owned(),
+                result.eval_decision().as_str().to_owned(),
+            ));
+        }
+        if !page.is_truncated() {
+            assert!(page.marker().is_none());
+            break;
+        }
+        marker = page.marker().map(str::to_owned);
+        assert!(marker.is_some(), "a truncated page carries a marker");
+    }
+    assert_eq!(pages, 2);
+    let expected: Vec<(String, String, String)> = actions
+        .iter()
+        .flat_map(|a| resources.iter().map(move |r| (*a, *r)))
+        .map(|(a, r)| {
+            let decision = if a == "s3:GetObject" && r.ends_with("/2") {
+                "allowed"
+            } else {
+                "implicitDeny"
+            };
+            (a.to_owned(), r.to_owned(), decision.to_owned())
+        })
+        .collect();
+    assert_eq!(seen, expected);
+
+    let error = aws_error(
+        iam.simulate_custom_policy()
+            .policy_input_list(policy)
+            .action_names("s3:GetObject")
+            .marker("not-a-marker")
+            .send()
+            .await,
+    );
+    assert_eq!(
+        (error.code.as_str(), error.status),
+        ("ValidationError", 400)
+    );
+}

@@ -206,7 +206,10 @@ fn principal_of(credential: &Credential) -> Option<Principal> {
             None => Principal::root(account, key),
         });
     };
-    if session.issued_to_user && session.user.is_none() {
+    // A role session outlives the user who assumed the role, as in AWS; user and federated
+    // sessions do not outlive their user.
+    if session.kind != SessionKind::AssumedRole && session.issued_to_user && session.user.is_none()
+    {
         return None;
     }
     let name = session.session_name.clone().unwrap_or_default();

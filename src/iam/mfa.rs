@@ -19,7 +19,7 @@ use super::{errors, subject, tags};
 crate::iam::input::pattern!(SERIAL, r"[\w+=/:,.@-]+", r"[A-Za-z0-9_+=/:,.@-]+");
 crate::iam::input::pattern!(CODE, r"[\d]+", r"[0-9]+");
 
-const SERIAL_RULE: Rule = Rule {
+pub(crate) const SERIAL_RULE: Rule = Rule {
     min: 9,
     max: Some(256),
     pattern: Some(&SERIAL),

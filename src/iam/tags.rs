@@ -96,7 +96,7 @@ fn read_target(input: &mut Input<'_>, kind: Tagged) -> String {
         Tagged::Role => input.required("RoleName", &ROLE_NAME),
         Tagged::Policy => input.required("PolicyArn", &ARN_RULE),
         Tagged::InstanceProfile => input.required("InstanceProfileName", &INSTANCE_PROFILE_NAME),
-        Tagged::MfaDevice => input.required("SerialNumber", &ARN_RULE),
+        Tagged::MfaDevice => input.required("SerialNumber", &super::mfa::SERIAL_RULE),
     }
 }
 

@@ -236,6 +236,8 @@ impl Store {
             return Err(StoreError::NotFound(Entity::Role));
         }
         tx.commit().await?;
+        // Sessions of the role must stop working with it.
+        self.forget_all_credentials();
         Ok(())
     }
 

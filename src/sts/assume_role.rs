@@ -98,6 +98,11 @@ pub async fn assume_role(ctx: &RequestCtx<'_>) -> HandlerResult {
     let own = authz::principal_policies(ctx.app, caller)
         .await
         .map_err(|e| ApiError::internal(&e))?;
+    // Only the root user has no policies; anyone else without them is a user or role that
+    // has gone, and may assume nothing.
+    if own.is_none() && caller.kind != PrincipalKind::Root {
+        return Err(denied());
+    }
     let mut request = RequestContext::new("sts:AssumeRole", &role_arn, authz::caller_of(caller));
     let caller_tags = own.as_ref().map(|o| o.tags.clone()).unwrap_or_default();
     authz::principal_keys(&mut request, caller, &caller_tags, now);

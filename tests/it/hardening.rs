@@ -427,6 +427,9 @@ async fn a_role_session_does_not_pass_to_a_new_role_of_the_same_name() {
         .await
         .unwrap();
     let credentials = assumed.credentials().unwrap();
+    // Used once, so the server has the credentials at hand when the role goes.
+    let session = server.sts_with(credentials);
+    assert!(session.get_caller_identity().send().await.is_ok());
     iam.delete_role().role_name("worker").send().await.unwrap();
     create(trust).await;
     iam.put_role_policy()
@@ -438,6 +441,17 @@ async fn a_role_session_does_not_pass_to_a_new_role_of_the_same_name() {
         .unwrap();
 
     let error = aws_error(server.iam_with(credentials).list_users().send().await);
+    error.assert_is("InvalidClientTokenId", 403, INVALID_TOKEN);
+    let error = aws_error(session.get_caller_identity().send().await);
+    error.assert_is("InvalidClientTokenId", 403, INVALID_TOKEN);
+    let error = aws_error(
+        session
+            .assume_role()
+            .role_arn(role.arn())
+            .role_session_name("again")
+            .send()
+            .await,
+    );
     error.assert_is("InvalidClientTokenId", 403, INVALID_TOKEN);
 }
 
@@ -480,4 +494,18 @@ async fn s3_access_point_arns_carry_a_region_in_policies() {
             .await
             .is_ok()
     );
+}
+
+#[tokio::test]
+async fn a_short_mfa_serial_number_names_no_device() {
+    let server = common::spawn().await;
+    let error = aws_error(
+        server
+            .iam()
+            .list_mfa_device_tags()
+            .serial_number("abcdefghij")
+            .send()
+            .await,
+    );
+    assert_eq!((error.code.as_str(), error.status), ("NoSuchEntity", 404));
 }

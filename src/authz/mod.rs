@@ -70,11 +70,25 @@ pub async fn authorize(ctx: &RequestCtx<'_>, action: Action) -> Result<(), ApiEr
         request.set_multi("aws:TagKeys", keys.clone());
     }
 
-    let evaluation = policy::evaluate(&policies.set(), &request);
+    let mut evaluation = policy::evaluate(&policies.set(), &request);
+    let mut resource = target.resource.clone();
     if evaluation.decision == Decision::Allowed {
-        return Ok(());
+        let Some(renamed) = &target.renamed_to else {
+            return Ok(());
+        };
+        // Renaming or moving needs the action on what the subject becomes, too.
+        request = request.with_target(&action_name, renamed);
+        evaluation = policy::evaluate(&policies.set(), &request);
+        if evaluation.decision == Decision::Allowed {
+            return Ok(());
+        }
+        resource.clone_from(renamed);
     }
-    let shown = target.display.as_deref().unwrap_or(&target.resource);
+    let shown = if resource == target.resource {
+        target.display.as_deref().unwrap_or(&resource)
+    } else {
+        &resource
+    };
     let message = denial_message(&ctx.principal.arn(), &action_name, shown, &evaluation);
     let details = crate::sts::decode::document(
         &ctx.principal.user_id(),
@@ -87,7 +101,7 @@ pub async fn authorize(ctx: &RequestCtx<'_>, action: Action) -> Result<(), ApiEr
         tracing::warn!(
             would_deny = true,
             action = %action_name,
-            resource = %target.resource,
+            resource = %resource,
             principal = %ctx.principal.arn(),
             decision = evaluation.decision.as_str(),
             encoded_authorization_message = %encoded,
@@ -97,7 +111,7 @@ pub async fn authorize(ctx: &RequestCtx<'_>, action: Action) -> Result<(), ApiEr
     }
     tracing::info!(
         action = %action_name,
-        resource = %target.resource,
+        resource = %resource,
         decision = evaluation.decision.as_str(),
         encoded_authorization_message = %encoded,
         "access denied"

@@ -22,6 +22,8 @@ pub struct Target {
     pub keys: Vec<(String, String)>,
     /// `aws:TagKeys`, when the request carries tags or tag keys.
     pub tag_keys: Option<Vec<String>>,
+    /// What a rename or move makes of the resource: the caller needs the action on both.
+    pub renamed_to: Option<String>,
 }
 
 /// Works out the resource of an STS call: the role for the AssumeRole family, the
@@ -145,6 +147,30 @@ fn named_by_arn(ctx: &RequestCtx<'_>, action: IamAction) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// The ARN an UpdateUser or UpdateGroup gives its subject, when it renames or moves it.
+fn renamed(ctx: &RequestCtx<'_>, action: IamAction, current: &str) -> Option<String> {
+    let (kind, new_name) = match action {
+        IamAction::UpdateUser => ("user", "NewUserName"),
+        IamAction::UpdateGroup => ("group", "NewGroupName"),
+        _ => return None,
+    };
+    let params = ctx.params;
+    if params.get(new_name).is_none() && params.get("NewPath").is_none() {
+        return None;
+    }
+    let (_, path_and_name) = current.split_once(&format!(":{kind}/"))?;
+    let (path, name) = match path_and_name.rsplit_once('/') {
+        Some((path, name)) => (format!("/{path}/"), name),
+        None => ("/".to_owned(), path_and_name),
+    };
+    Some(format!(
+        "arn:aws:iam::{}:{kind}{}{}",
+        ctx.principal.account_id,
+        params.get("NewPath").unwrap_or(&path),
+        params.get(new_name).unwrap_or(name)
+    ))
 }
 
 /// Works out the resource of an IAM call and its context contributions.
@@ -275,6 +301,7 @@ pub async fn of_iam(ctx: &RequestCtx<'_>, action: IamAction) -> Result<Target, S
         let service = params.get("AWSServiceName").unwrap_or_default();
         target.resource = format!("arn:aws:iam::{account}:role/aws-service-role/{service}/*");
     }
+    target.renamed_to = renamed(ctx, action, &target.resource);
     // Only some actions name their resource the short way in denials.
     if !matches!(
         action,

@@ -265,3 +265,68 @@ async fn mfa_device_and_simulator_calls_are_decided_on_the_device_and_simulated_
         error.message
     );
 }
+
+#[tokio::test]
+async fn renaming_a_user_needs_the_action_on_the_old_and_the_new_name() {
+    let server = common::spawn().await;
+    let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:UpdateUser",
+        "Resource":["arn:aws:iam::000000000000:user/bob","arn:aws:iam::000000000000:user/robert"]}]}"#;
+    let client = user_with_policy(&server, "renamer", Some(policy)).await;
+    create_user(&server.iam(), "bob").await;
+
+    let error = aws_error(
+        client
+            .update_user()
+            .user_name("bob")
+            .new_user_name("bobby")
+            .send()
+            .await,
+    );
+    error.assert_is(
+        "AccessDenied",
+        403,
+        "User: arn:aws:iam::000000000000:user/renamer is not authorized to perform: iam:UpdateUser \
+         on resource: arn:aws:iam::000000000000:user/bobby because no identity-based policy allows \
+         the iam:UpdateUser action",
+    );
+    let error = aws_error(
+        client
+            .update_user()
+            .user_name("bob")
+            .new_path("/moved/")
+            .send()
+            .await,
+    );
+    assert_eq!(error.code, "AccessDenied");
+    assert!(
+        error.message.contains("user/moved/bob"),
+        "{}",
+        error.message
+    );
+    assert!(
+        server
+            .iam()
+            .get_user()
+            .user_name("bob")
+            .send()
+            .await
+            .is_ok()
+    );
+
+    client
+        .update_user()
+        .user_name("bob")
+        .new_user_name("robert")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        server
+            .iam()
+            .get_user()
+            .user_name("robert")
+            .send()
+            .await
+            .is_ok()
+    );
+}

@@ -10,7 +10,7 @@ use rand::RngCore;
 use crate::api::{HandlerResult, Reply, RequestCtx};
 use crate::protocol::{ApiError, ErrorCode, Service, XmlWriter};
 use crate::store::StoreError;
-use crate::store::mfa::MfaDevice;
+use crate::store::mfa::{MfaDevice, MfaFilter};
 
 use super::input::{EXISTING_USER_NAME, Input, NAME, PATH, Rule, USER_NAME};
 use super::page::{Page, PageRequest};
@@ -178,12 +178,13 @@ pub async fn list_mfa_devices(ctx: &RequestCtx<'_>) -> HandlerResult {
     input.finish()?;
     let after = page.after()?;
     let user = subject::user_or_calling_user(ctx, name.as_deref()).await?;
-    let devices: Vec<MfaDevice> = all(ctx)
-        .await?
-        .into_iter()
-        .filter(|d| d.assigned_to.as_deref() == Some(user.user_id.as_str()))
-        .filter(|d| after.as_ref().is_none_or(|a| d.serial_number > *a))
-        .collect();
+    let devices = listed(
+        ctx,
+        MfaFilter::Owner(&user.user_id),
+        after.as_deref(),
+        &page,
+    )
+    .await?;
     let page = Page::from_rows(devices, &page, |d| d.serial_number.clone());
     let mut w = XmlWriter::new();
     w.list("MFADevices", &page.items, |w, device| {
@@ -204,16 +205,12 @@ pub async fn list_virtual_mfa_devices(ctx: &RequestCtx<'_>) -> HandlerResult {
     let page = PageRequest::read(&mut input);
     input.finish()?;
     let after = page.after()?;
-    let devices: Vec<MfaDevice> = all(ctx)
-        .await?
-        .into_iter()
-        .filter(|d| match status.as_deref() {
-            Some("Assigned") => d.assigned_to.is_some(),
-            Some("Unassigned") => d.assigned_to.is_none(),
-            _ => true,
-        })
-        .filter(|d| after.as_ref().is_none_or(|a| d.serial_number > *a))
-        .collect();
+    let filter = match status.as_deref() {
+        Some("Assigned") => MfaFilter::Assigned,
+        Some("Unassigned") => MfaFilter::Unassigned,
+        _ => MfaFilter::Any,
+    };
+    let devices = listed(ctx, filter, after.as_deref(), &page).await?;
     let page = Page::from_rows(devices, &page, |d| d.serial_number.clone());
     let mut users = Vec::new();
     for device in &page.items {
@@ -277,10 +274,15 @@ pub async fn get_mfa_device(ctx: &RequestCtx<'_>) -> HandlerResult {
     Ok(Reply::Result(w.finish()))
 }
 
-async fn all(ctx: &RequestCtx<'_>) -> Result<Vec<MfaDevice>, ApiError> {
+async fn listed(
+    ctx: &RequestCtx<'_>,
+    filter: MfaFilter<'_>,
+    after: Option<&str>,
+    page: &PageRequest,
+) -> Result<Vec<MfaDevice>, ApiError> {
     ctx.app
         .store
-        .list_mfa_devices(&ctx.principal.account_id)
+        .list_mfa_devices(&ctx.principal.account_id, filter, after, page.fetch_limit())
         .await
         .map_err(errors::store)
 }

@@ -8,6 +8,19 @@ use super::{Conflict, Entity, Store, StoreError, from_millis, is_unique_violatio
 /// Marks a device enabled for the account's root user.
 pub const ROOT_OWNER: &str = "root";
 
+/// Which devices a listing returns.
+#[derive(Clone, Copy, Debug)]
+pub enum MfaFilter<'a> {
+    /// Those enabled for this owner (a user id or `ROOT_OWNER`).
+    Owner(&'a str),
+    /// Those enabled for anyone.
+    Assigned,
+    /// Those enabled for no one.
+    Unassigned,
+    /// All of them.
+    Any,
+}
+
 /// A virtual MFA device.
 #[derive(Clone, Debug)]
 pub struct MfaDevice {
@@ -113,15 +126,32 @@ impl Store {
         Ok(row.map(MfaDevice::from))
     }
 
-    /// The account's devices, by serial number.
+    /// One page of the account's devices that pass `filter`, by serial number after `after`.
     ///
     /// # Errors
     /// A database failure.
-    pub async fn list_mfa_devices(&self, account_id: &str) -> Result<Vec<MfaDevice>, StoreError> {
+    pub async fn list_mfa_devices(
+        &self,
+        account_id: &str,
+        filter: MfaFilter<'_>,
+        after: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<MfaDevice>, StoreError> {
+        let (condition, owner) = match filter {
+            MfaFilter::Owner(owner) => ("assigned_to = ?3", Some(owner)),
+            MfaFilter::Assigned => ("assigned_to IS NOT NULL", None),
+            MfaFilter::Unassigned => ("assigned_to IS NULL", None),
+            MfaFilter::Any => ("1", None),
+        };
         let rows: Vec<MfaRow> = sqlx::query_as(&format!(
-            "SELECT {COLUMNS} FROM mfa_devices WHERE account_id = ?1 ORDER BY serial_number"
+            "SELECT {COLUMNS} FROM mfa_devices
+             WHERE account_id = ?1 AND serial_number > ?2 AND {condition}
+             ORDER BY serial_number LIMIT ?4"
         ))
         .bind(account_id)
+        .bind(after.unwrap_or(""))
+        .bind(owner)
+        .bind(limit)
         .fetch_all(&self.reader)
         .await?;
         Ok(rows.into_iter().map(MfaDevice::from).collect())

@@ -378,3 +378,37 @@ async fn deleting_a_user_with_an_enabled_device_names_the_device() {
         "Cannot delete entity, must delete MFA device first.",
     );
 }
+
+#[tokio::test]
+async fn virtual_devices_page_by_serial_number() {
+    let server = common::spawn().await;
+    let iam = server.iam();
+    for name in ["c-phone", "a-phone", "b-phone"] {
+        create_device(&iam, name).await;
+    }
+    let first = iam
+        .list_virtual_mfa_devices()
+        .max_items(2)
+        .send()
+        .await
+        .unwrap();
+    assert!(first.is_truncated());
+    let second = iam
+        .list_virtual_mfa_devices()
+        .marker(first.marker().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert!(!second.is_truncated());
+    let serials: Vec<String> = first
+        .virtual_mfa_devices()
+        .iter()
+        .chain(second.virtual_mfa_devices())
+        .map(|d| d.serial_number().to_owned())
+        .collect();
+    let expected: Vec<String> = ["a-phone", "b-phone", "c-phone"]
+        .iter()
+        .map(|name| format!("arn:aws:iam::{ACCOUNT}:mfa/{name}"))
+        .collect();
+    assert_eq!(serials, expected);
+}

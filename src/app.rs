@@ -16,6 +16,8 @@ pub struct App {
     pub clock: Clock,
     /// Compiled policy documents.
     pub policies: crate::authz::PolicyCache,
+    /// Users' and roles' policy sets, valid until the next write.
+    pub identities: crate::authz::IdentityCache,
     /// The key encoded authorization messages are authenticated with (drawn at start-up).
     pub message_key: [u8; 32],
     /// Service-linked role deletion tasks issued since start-up (they finish at once).

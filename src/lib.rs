@@ -53,6 +53,7 @@ pub async fn serve(
         store,
         clock: Clock::new(),
         policies: authz::PolicyCache::default(),
+        identities: authz::IdentityCache::default(),
         deletion_tasks: std::sync::Mutex::default(),
         message_key: rand::random(),
     });

@@ -9,8 +9,9 @@ pub mod identity;
 mod target;
 
 use chrono::{DateTime, Utc};
+use std::sync::Arc;
 
-pub use cache::PolicyCache;
+pub use cache::{IdentityCache, PolicyCache};
 
 use crate::api::{RequestCtx, RequestMeta};
 use crate::auth::{Principal, PrincipalKind};
@@ -123,7 +124,7 @@ pub async fn authorize(ctx: &RequestCtx<'_>, action: Action) -> Result<(), ApiEr
 #[derive(Debug, Default)]
 pub struct PrincipalPolicies {
     /// Identity policies and boundary of the user or role.
-    pub identity: identity::Identity,
+    pub identity: Arc<identity::Identity>,
     /// Session policies, when the credentials carry them.
     pub session: Option<Vec<identity::Loaded>>,
     /// The principal's tags, session tags overriding the user's or role's.
@@ -156,19 +157,25 @@ pub async fn principal_policies(
     principal: &Principal,
 ) -> Result<Option<PrincipalPolicies>, crate::store::StoreError> {
     let store = &app.store;
-    let (identity, base_tags) = match &principal.kind {
+    let generation = store.generation();
+    let identity = match &principal.kind {
         PrincipalKind::Root => return Ok(None),
         PrincipalKind::User(owner)
         | PrincipalKind::FederatedUser {
             parent: Some(owner),
             ..
         } => {
-            let Some(user) = store.find_user_by_id(&owner.user_id).await? else {
-                return Ok(None);
-            };
-            let identity = identity::of_user(app, &user).await?;
-            let tags = identity.tags.clone();
-            (identity, tags)
+            if let Some(hit) = app.identities.get(generation, &owner.user_id) {
+                hit
+            } else {
+                let Some(user) = store.find_user_by_id(&owner.user_id).await? else {
+                    return Ok(None);
+                };
+                let identity = Arc::new(identity::of_user(app, &user).await?);
+                app.identities
+                    .fill(generation, &owner.user_id, Arc::clone(&identity));
+                identity
+            }
         }
         PrincipalKind::FederatedUser { parent: None, .. } => {
             // The root user's federated session: root allows everything, sessions narrow it.
@@ -180,23 +187,26 @@ pub async fn principal_policies(
                 kind: identity::IDENTITY_SOURCE_KIND.to_owned(),
                 policy,
             });
-            (
-                identity::Identity {
-                    policies: policies.collect(),
-                    ..Default::default()
-                },
-                Vec::new(),
-            )
+            Arc::new(identity::Identity {
+                policies: policies.collect(),
+                ..Default::default()
+            })
         }
         PrincipalKind::AssumedRole { role, .. } => {
-            let Some(role) = store.find_role_by_id(&role.role_id).await? else {
-                return Ok(None);
-            };
-            let identity = identity::of_role(app, &role).await?;
-            let tags = identity.tags.clone();
-            (identity, tags)
+            if let Some(hit) = app.identities.get(generation, &role.role_id) {
+                hit
+            } else {
+                let Some(found) = store.find_role_by_id(&role.role_id).await? else {
+                    return Ok(None);
+                };
+                let identity = Arc::new(identity::of_role(app, &found).await?);
+                app.identities
+                    .fill(generation, &role.role_id, Arc::clone(&identity));
+                identity
+            }
         }
     };
+    let base_tags = identity.tags.clone();
     let mut tags = base_tags;
     let mut session_policies = None;
     if let Some(session) = &principal.session {

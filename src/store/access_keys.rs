@@ -1,5 +1,6 @@
 //! Access keys, and the credential lookup every signed request makes (served from a cache).
 
+use super::writer::Write;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -295,7 +296,7 @@ impl Store {
         .bind(user_id)
         .bind(access_key_id)
         .bind(status.as_str())
-        .execute(&self.writer)
+        .write(&self.writer)
         .await?;
         self.forget_credential(access_key_id);
         if updated.rows_affected() == 0 {
@@ -320,7 +321,7 @@ impl Store {
         .bind(account_id)
         .bind(user_id)
         .bind(access_key_id)
-        .execute(&self.writer)
+        .write(&self.writer)
         .await?;
         if deleted.rows_affected() == 0 {
             return Err(StoreError::NotFound(Entity::AccessKey));

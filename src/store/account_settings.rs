@@ -1,6 +1,7 @@
 //! Account-wide settings: the password policy, the alias, and the counts of
 //! `GetAccountSummary`.
 
+use super::writer::Write;
 use sqlx::FromRow;
 
 use super::{Entity, Store, StoreError, is_unique_violation, to_flag};
@@ -113,7 +114,7 @@ impl Store {
         .bind(policy.max_password_age)
         .bind(policy.password_reuse_prevention)
         .bind(policy.hard_expiry)
-        .execute(&self.writer)
+        .write(&self.writer)
         .await?;
         Ok(())
     }
@@ -125,7 +126,7 @@ impl Store {
     pub async fn delete_password_policy(&self, account_id: &str) -> Result<(), StoreError> {
         let deleted = sqlx::query("DELETE FROM password_policies WHERE account_id = ?1")
             .bind(account_id)
-            .execute(&self.writer)
+            .write(&self.writer)
             .await?;
         if deleted.rows_affected() == 0 {
             return Err(StoreError::NotFound(Entity::PasswordPolicy));
@@ -198,7 +199,7 @@ impl Store {
             sqlx::query("DELETE FROM account_aliases WHERE account_id = ?1 AND account_alias = ?2")
                 .bind(account_id)
                 .bind(alias)
-                .execute(&self.writer)
+                .write(&self.writer)
                 .await?;
         if deleted.rows_affected() == 0 {
             return Err(StoreError::NotFound(Entity::AccountAlias));

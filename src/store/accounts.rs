@@ -1,5 +1,6 @@
 //! Accounts: a 12-digit id with a root principal and root access keys.
 
+use super::writer::Write;
 use chrono::{DateTime, Utc};
 
 use super::{Store, StoreError, is_unique_violation, to_millis};
@@ -67,7 +68,7 @@ impl Store {
         sqlx::query("INSERT OR IGNORE INTO accounts (account_id, created_at) VALUES (?1, ?2)")
             .bind(account_id)
             .bind(to_millis(now))
-            .execute(&self.writer)
+            .write(&self.writer)
             .await?;
         Ok(())
     }

@@ -1,5 +1,6 @@
 //! IAM groups and their members.
 
+use super::writer::Write;
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
@@ -72,7 +73,7 @@ impl Store {
         .bind(&group.group_name)
         .bind(&group.path)
         .bind(to_millis(group.created_at))
-        .execute(&self.writer)
+        .write(&self.writer)
         .await;
         match inserted {
             Err(e) if is_unique_violation(&e) => Err(StoreError::AlreadyExists),
@@ -193,7 +194,7 @@ impl Store {
                 .bind(group_id)
                 .bind(name)
                 .bind(path)
-                .execute(&self.writer)
+                .write(&self.writer)
                 .await;
         let done = match updated {
             Err(e) if is_unique_violation(&e) => return Err(StoreError::AlreadyExists),
@@ -269,7 +270,7 @@ impl Store {
         let deleted = sqlx::query("DELETE FROM group_members WHERE group_id = ?1 AND user_id = ?2")
             .bind(group_id)
             .bind(user_id)
-            .execute(&self.writer)
+            .write(&self.writer)
             .await?;
         if deleted.rows_affected() == 0 {
             return Err(StoreError::NotFound(Entity::User));

@@ -1,5 +1,6 @@
 //! Instance profiles and the (at most one) role each holds.
 
+use super::writer::Write;
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
@@ -222,7 +223,7 @@ impl Store {
         )
         .bind(instance_profile_id)
         .bind(role_id)
-        .execute(&self.writer)
+        .write(&self.writer)
         .await?;
         if deleted.rows_affected() == 0 {
             return Err(StoreError::NotFound(Entity::Role));

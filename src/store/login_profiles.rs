@@ -1,5 +1,7 @@
 //! Login profiles (console passwords, stored as Argon2id hashes) and their history.
 
+use super::writer::Write;
+use super::writer::WriteTx;
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
@@ -121,7 +123,7 @@ impl Store {
     pub async fn delete_login_profile(&self, user_id: &str) -> Result<(), StoreError> {
         let deleted = sqlx::query("DELETE FROM login_profiles WHERE user_id = ?1")
             .bind(user_id)
-            .execute(&self.writer)
+            .write(&self.writer)
             .await?;
         if deleted.rows_affected() == 0 {
             return Err(StoreError::NotFound(Entity::LoginProfile));
@@ -150,7 +152,7 @@ impl Store {
 }
 
 async fn remember_password(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    tx: &mut WriteTx,
     user_id: &str,
     hash: &str,
     at: DateTime<Utc>,

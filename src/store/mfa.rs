@@ -1,5 +1,6 @@
 //! Virtual MFA devices: their TOTP seeds, who they are enabled for, and the last code used.
 
+use super::writer::Write;
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
@@ -176,7 +177,7 @@ impl Store {
         .bind(owner)
         .bind(to_millis(now))
         .bind(step)
-        .execute(&self.writer)
+        .write(&self.writer)
         .await?;
         if updated.rows_affected() == 0 {
             return Err(StoreError::Conflict(Conflict::ReferencedObjects));
@@ -195,7 +196,7 @@ impl Store {
         )
         .bind(serial)
         .bind(owner)
-        .execute(&self.writer)
+        .write(&self.writer)
         .await?;
         if updated.rows_affected() == 0 {
             return Err(StoreError::NotFound(Entity::MfaDevice));
@@ -213,7 +214,7 @@ impl Store {
         )
         .bind(serial)
         .bind(step)
-        .execute(&self.writer)
+        .write(&self.writer)
         .await?;
         Ok(updated.rows_affected() > 0)
     }

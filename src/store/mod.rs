@@ -4,7 +4,7 @@
 pub mod access_keys;
 pub mod account_settings;
 pub mod accounts;
-mod cache;
+pub(crate) mod cache;
 pub mod groups;
 pub mod instance_profiles;
 pub mod login_profiles;
@@ -14,6 +14,7 @@ pub mod roles;
 pub mod sessions;
 pub mod tags;
 pub mod users;
+mod writer;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -50,6 +51,10 @@ pub enum StoreError {
     /// A quota would be exceeded.
     #[error("limit exceeded: {0:?}")]
     Limit(Limit),
+    /// The commit of a batch of writes failed (numbered from 1); nothing of it is stored and
+    /// no later write is accepted.
+    #[error("commit {0} failed")]
+    CommitFailed(u64),
 }
 
 /// Kinds of stored entity, for `NotFound`.
@@ -136,14 +141,16 @@ pub enum Location<'a> {
     Memory,
 }
 
-/// The store: a writer pool of one connection (SQLite has one writer; serializing here avoids
-/// lock upgrades), a reader pool, and the credential cache.
+/// The store: the single writer (SQLite has one; see `writer` for group commit), a reader
+/// pool, and the credential cache.
 #[derive(Clone, Debug)]
 pub struct Store {
-    writer: SqlitePool,
+    writer: Arc<writer::Writer>,
     reader: SqlitePool,
     /// Credentials by access key id. Filled on lookup, dropped on every key write and on reset.
     credentials: Arc<cache::CredentialCache>,
+    /// Hot rows, valid until the next commit.
+    reads: Arc<cache::ReadCache>,
     /// Key uses waiting to be written; flushed periodically, on reads of them, and at exit.
     usage: Arc<access_keys::PendingUsage>,
 }
@@ -162,11 +169,13 @@ impl Store {
                 let pool = SqlitePoolOptions::new()
                     .max_connections(1)
                     .min_connections(1)
+                    .test_before_acquire(false)
                     .idle_timeout(None)
                     .max_lifetime(None)
                     .connect_with(options)
                     .await?;
-                (pool.clone(), pool)
+                sqlx::migrate!("./migrations").run(&pool).await?;
+                (writer::Writer::direct(pool.clone()), pool)
             }
             Location::File(path) => {
                 if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -180,22 +189,27 @@ impl Store {
                     .synchronous(SqliteSynchronous::Full)
                     .foreign_keys(true)
                     .busy_timeout(Duration::from_secs(10));
-                let writer = SqlitePoolOptions::new()
+                // Migrated through a pool of one, whose connection then leaves it for good.
+                let pool = SqlitePoolOptions::new()
                     .max_connections(1)
                     .connect_with(options.clone())
                     .await?;
+                sqlx::migrate!("./migrations").run(&pool).await?;
+                let writer = writer::Writer::grouped(pool.acquire().await?.detach());
                 let reader = SqlitePoolOptions::new()
                     .max_connections(4)
+                    // A local file has no connection to lose; testing costs a round trip.
+                    .test_before_acquire(false)
                     .connect_with(options.read_only(true))
                     .await?;
                 (writer, reader)
             }
         };
-        sqlx::migrate!("./migrations").run(&writer).await?;
         Ok(Self {
-            writer,
+            writer: Arc::new(writer),
             reader,
             credentials: Arc::default(),
+            reads: Arc::default(),
             usage: Arc::default(),
         })
     }
@@ -223,8 +237,31 @@ impl Store {
         if let Err(error) = self.flush_key_usage().await {
             tracing::warn!(%error, "could not write access key usage at shutdown");
         }
-        self.reader.close().await;
         self.writer.close().await;
+        self.reader.close().await;
+    }
+
+    /// Changes after every committed write; caches of stored data compare against it.
+    #[must_use]
+    pub fn generation(&self) -> u64 {
+        self.writer.generation()
+    }
+
+    /// A row from the read cache, or from `load` (then cached).
+    pub(crate) async fn cached<T: Clone>(
+        &self,
+        key: cache::ReadKey,
+        load: impl Future<Output = Result<T, StoreError>>,
+        wrap: fn(T) -> cache::ReadValue,
+        unwrap: fn(cache::ReadValue) -> Option<T>,
+    ) -> Result<T, StoreError> {
+        let generation = self.generation();
+        if let Some(hit) = self.reads.get(generation, &key).and_then(unwrap) {
+            return Ok(hit);
+        }
+        let loaded = load.await?;
+        self.reads.fill(generation, key, wrap(loaded.clone()));
+        Ok(loaded)
     }
 
     pub(crate) fn forget_credential(&self, access_key_id: &str) {

@@ -1,8 +1,10 @@
 //! Managed policies and their versions, attachments to users, groups and roles, and inline
 //! policies. AWS managed policies are attached by ARN like customer ones but are not rows.
 
+use super::writer::Write;
+use super::writer::WriteTx;
 use chrono::{DateTime, Utc};
-use sqlx::{FromRow, Sqlite, Transaction};
+use sqlx::FromRow;
 
 use super::tags::{self, Tag};
 use super::{
@@ -145,10 +147,7 @@ impl From<VersionRow> for PolicyVersion {
 }
 
 /// Fails when an entity still has managed or inline policies.
-pub(crate) async fn check_no_policies(
-    tx: &mut Transaction<'_, Sqlite>,
-    entity_id: &str,
-) -> Result<(), StoreError> {
+pub(crate) async fn check_no_policies(tx: &mut WriteTx, entity_id: &str) -> Result<(), StoreError> {
     let attached: i64 =
         sqlx::query_scalar("SELECT count(*) FROM policy_attachments WHERE entity_id = ?1")
             .bind(entity_id)
@@ -456,7 +455,7 @@ impl Store {
         .bind(policy_id)
         .bind(version)
         .bind(to_millis(now))
-        .execute(&self.writer)
+        .write(&self.writer)
         .await?;
         if updated.rows_affected() == 0 {
             return Err(StoreError::NotFound(Entity::PolicyVersion));
@@ -542,7 +541,7 @@ impl Store {
             sqlx::query("DELETE FROM policy_attachments WHERE entity_id = ?1 AND policy_arn = ?2")
                 .bind(entity_id)
                 .bind(arn)
-                .execute(&self.writer)
+                .write(&self.writer)
                 .await?;
         if deleted.rows_affected() == 0 {
             return Err(StoreError::NotFound(Entity::Policy));
@@ -725,7 +724,7 @@ impl Store {
             sqlx::query("DELETE FROM inline_policies WHERE entity_id = ?1 AND policy_name = ?2")
                 .bind(entity_id)
                 .bind(name)
-                .execute(&self.writer)
+                .write(&self.writer)
                 .await?;
         if deleted.rows_affected() == 0 {
             return Err(StoreError::NotFound(Entity::InlinePolicy));

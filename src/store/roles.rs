@@ -1,5 +1,7 @@
 //! IAM roles: one row each, unique per account by name ignoring case.
 
+use super::cache::{ReadKey, ReadValue};
+use super::writer::Write;
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
@@ -133,14 +135,22 @@ impl Store {
         account_id: &str,
         role_name: &str,
     ) -> Result<Option<Role>, StoreError> {
-        let row: Option<RoleRow> = sqlx::query_as(&format!(
-            "SELECT {ROLE_COLUMNS} FROM roles WHERE account_id = ?1 AND role_name = ?2"
-        ))
-        .bind(account_id)
-        .bind(role_name)
-        .fetch_optional(&self.reader)
-        .await?;
-        Ok(row.map(Role::from))
+        let key = ReadKey::RoleByName(account_id.to_owned(), role_name.to_ascii_lowercase());
+        let load = async {
+            let row: Option<RoleRow> = sqlx::query_as(&format!(
+                "SELECT {ROLE_COLUMNS} FROM roles WHERE account_id = ?1 AND role_name = ?2"
+            ))
+            .bind(account_id)
+            .bind(role_name)
+            .fetch_optional(&self.reader)
+            .await?;
+            Ok(row.map(Role::from))
+        };
+        self.cached(key, load, ReadValue::Role, |v| match v {
+            ReadValue::Role(r) => Some(r),
+            _ => None,
+        })
+        .await
     }
 
     /// The role with this unique id.
@@ -148,13 +158,21 @@ impl Store {
     /// # Errors
     /// A database failure.
     pub async fn find_role_by_id(&self, role_id: &str) -> Result<Option<Role>, StoreError> {
-        let row: Option<RoleRow> = sqlx::query_as(&format!(
-            "SELECT {ROLE_COLUMNS} FROM roles WHERE role_id = ?1"
-        ))
-        .bind(role_id)
-        .fetch_optional(&self.reader)
-        .await?;
-        Ok(row.map(Role::from))
+        let key = ReadKey::RoleById(role_id.to_owned());
+        let load = async {
+            let row: Option<RoleRow> = sqlx::query_as(&format!(
+                "SELECT {ROLE_COLUMNS} FROM roles WHERE role_id = ?1"
+            ))
+            .bind(role_id)
+            .fetch_optional(&self.reader)
+            .await?;
+            Ok(row.map(Role::from))
+        };
+        self.cached(key, load, ReadValue::Role, |v| match v {
+            ReadValue::Role(r) => Some(r),
+            _ => None,
+        })
+        .await
     }
 
     /// One page of the account's roles whose path starts with `path_prefix`, by name.
@@ -201,7 +219,7 @@ impl Store {
         .bind(changes.description)
         .bind(changes.max_session_duration)
         .bind(changes.assume_role_policy)
-        .execute(&self.writer)
+        .write(&self.writer)
         .await?;
         if updated.rows_affected() == 0 {
             return Err(StoreError::NotFound(Entity::Role));
@@ -263,28 +281,9 @@ impl Store {
         sqlx::query(sql)
             .bind(entity_id)
             .bind(arn)
-            .execute(&self.writer)
+            .write(&self.writer)
             .await?;
         self.forget_all_credentials();
-        Ok(())
-    }
-
-    /// Notes that a session of the role was created.
-    ///
-    /// # Errors
-    /// A database failure.
-    pub async fn record_role_use(
-        &self,
-        role_id: &str,
-        at: DateTime<Utc>,
-        region: &str,
-    ) -> Result<(), StoreError> {
-        sqlx::query("UPDATE roles SET last_used_at = ?2, last_used_region = ?3 WHERE role_id = ?1")
-            .bind(role_id)
-            .bind(to_millis(at))
-            .bind(region)
-            .execute(&self.writer)
-            .await?;
         Ok(())
     }
 }

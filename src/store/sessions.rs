@@ -1,6 +1,7 @@
 //! STS sessions: temporary credentials and everything later authorization needs to know about
 //! them (role or user, tags, source identity, session policies, MFA state, lifetime).
 
+use super::writer::Write;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::FromRow;
@@ -199,11 +200,16 @@ pub(crate) const SESSION_SELECT: &str = r"SELECT s.access_key_id, s.account_id, 
     LEFT JOIN users u ON u.user_id = s.user_id";
 
 impl Store {
-    /// Stores a new session.
+    /// Stores a new session; with `role_used_in` (a region), also records the use of the
+    /// session's role, in the same write.
     ///
     /// # Errors
     /// A database failure.
-    pub async fn create_session(&self, session: &Session) -> Result<(), StoreError> {
+    pub async fn create_session(
+        &self,
+        session: &Session,
+        role_used_in: Option<&str>,
+    ) -> Result<(), StoreError> {
         let tags: Vec<StoredTag> = session
             .tags
             .iter()
@@ -212,6 +218,7 @@ impl Store {
                 value: t.value.clone(),
             })
             .collect();
+        let mut tx = self.writer.begin().await?;
         sqlx::query(
             r"INSERT INTO sessions (access_key_id, account_id, secret_access_key, session_token, kind,
                   role_id, user_id, session_name, source_identity, tags, transitive_tag_keys,
@@ -238,8 +245,19 @@ impl Store {
         .bind(to_flag(session.chained))
         .bind(to_millis(session.issued_at))
         .bind(to_millis(session.expires_at))
-        .execute(&self.writer)
+        .execute(&mut *tx)
         .await?;
+        if let (Some(region), Some(role)) = (role_used_in, &session.role) {
+            sqlx::query(
+                "UPDATE roles SET last_used_at = ?2, last_used_region = ?3 WHERE role_id = ?1",
+            )
+            .bind(&role.role_id)
+            .bind(to_millis(session.issued_at))
+            .bind(region)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 
@@ -263,7 +281,7 @@ impl Store {
     pub async fn delete_expired_sessions(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
         let done = sqlx::query("DELETE FROM sessions WHERE expires_at < ?1")
             .bind(to_millis(now))
-            .execute(&self.writer)
+            .write(&self.writer)
             .await?;
         Ok(done.rows_affected())
     }

@@ -1,6 +1,8 @@
 //! Tags of any entity, keyed by the entity's unique id, kept in insertion order.
 
-use sqlx::{FromRow, Sqlite, Transaction};
+use super::cache::{ReadKey, ReadValue};
+use super::writer::WriteTx;
+use sqlx::FromRow;
 
 use super::{Limit, Store, StoreError};
 
@@ -28,7 +30,7 @@ struct TagRow {
 /// # Errors
 /// `Limit(TagsPerResource)` when the entity would carry more than 50.
 pub(crate) async fn merge(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut WriteTx,
     resource_id: &str,
     tags: &[Tag],
 ) -> Result<(), StoreError> {
@@ -72,12 +74,20 @@ impl Store {
     /// # Errors
     /// A database failure.
     pub async fn tags(&self, resource_id: &str) -> Result<Vec<Tag>, StoreError> {
-        Ok(self
-            .tags_page(resource_id, 0, MAX_TAGS + 1)
-            .await?
-            .into_iter()
-            .map(|(t, _)| t)
-            .collect())
+        let key = ReadKey::Tags(resource_id.to_owned());
+        let load = async {
+            Ok(self
+                .tags_page(resource_id, 0, MAX_TAGS + 1)
+                .await?
+                .into_iter()
+                .map(|(t, _)| t)
+                .collect())
+        };
+        self.cached(key, load, ReadValue::Tags, |v| match v {
+            ReadValue::Tags(t) => Some(t),
+            _ => None,
+        })
+        .await
     }
 
     /// Tags after insertion position `after`, with their positions (the page key).

@@ -1,5 +1,7 @@
 //! IAM users: one row each, unique per account by name ignoring case.
 
+use super::cache::{ReadKey, ReadValue};
+use super::writer::Write;
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
@@ -101,14 +103,22 @@ impl Store {
         account_id: &str,
         user_name: &str,
     ) -> Result<Option<User>, StoreError> {
-        let row: Option<UserRow> = sqlx::query_as(&format!(
-            "SELECT {USER_COLUMNS} FROM users WHERE account_id = ?1 AND user_name = ?2"
-        ))
-        .bind(account_id)
-        .bind(user_name)
-        .fetch_optional(&self.reader)
-        .await?;
-        Ok(row.map(User::from))
+        let key = ReadKey::UserByName(account_id.to_owned(), user_name.to_ascii_lowercase());
+        let load = async {
+            let row: Option<UserRow> = sqlx::query_as(&format!(
+                "SELECT {USER_COLUMNS} FROM users WHERE account_id = ?1 AND user_name = ?2"
+            ))
+            .bind(account_id)
+            .bind(user_name)
+            .fetch_optional(&self.reader)
+            .await?;
+            Ok(row.map(User::from))
+        };
+        self.cached(key, load, ReadValue::User, |v| match v {
+            ReadValue::User(u) => Some(u),
+            _ => None,
+        })
+        .await
     }
 
     /// The user with this unique id.
@@ -116,13 +126,21 @@ impl Store {
     /// # Errors
     /// A database failure.
     pub async fn find_user_by_id(&self, user_id: &str) -> Result<Option<User>, StoreError> {
-        let row: Option<UserRow> = sqlx::query_as(&format!(
-            "SELECT {USER_COLUMNS} FROM users WHERE user_id = ?1"
-        ))
-        .bind(user_id)
-        .fetch_optional(&self.reader)
-        .await?;
-        Ok(row.map(User::from))
+        let key = ReadKey::UserById(user_id.to_owned());
+        let load = async {
+            let row: Option<UserRow> = sqlx::query_as(&format!(
+                "SELECT {USER_COLUMNS} FROM users WHERE user_id = ?1"
+            ))
+            .bind(user_id)
+            .fetch_optional(&self.reader)
+            .await?;
+            Ok(row.map(User::from))
+        };
+        self.cached(key, load, ReadValue::User, |v| match v {
+            ReadValue::User(u) => Some(u),
+            _ => None,
+        })
+        .await
     }
 
     /// One page of the account's users whose path starts with `path_prefix`, by name.
@@ -165,7 +183,7 @@ impl Store {
             .bind(user_id)
             .bind(name)
             .bind(path)
-            .execute(&self.writer)
+            .write(&self.writer)
             .await;
         let done = match updated {
             Err(e) if is_unique_violation(&e) => return Err(StoreError::AlreadyExists),

@@ -236,17 +236,14 @@ pub async fn assume_role(ctx: &RequestCtx<'_>) -> HandlerResult {
         issued_at: now,
         expires_at,
     };
-    store
-        .create_session(&session)
-        .await
-        .map_err(|e| ApiError::internal(&e))?;
     let region = ctx
         .meta
         .region
         .clone()
         .unwrap_or_else(|| "us-east-1".to_owned());
+    // The session and the role's last use are stored in one write.
     store
-        .record_role_use(&role.role_id, now, &region)
+        .create_session(&session, Some(&region))
         .await
         .map_err(|e| ApiError::internal(&e))?;
 

@@ -70,7 +70,7 @@ pub async fn get_session_token(ctx: &RequestCtx<'_>) -> HandlerResult {
     };
     ctx.app
         .store
-        .create_session(&session)
+        .create_session(&session, None)
         .await
         .map_err(|e| ApiError::internal(&e))?;
     let mut w = XmlWriter::new();
@@ -127,7 +127,7 @@ pub async fn get_federation_token(ctx: &RequestCtx<'_>) -> HandlerResult {
     };
     ctx.app
         .store
-        .create_session(&session)
+        .create_session(&session, None)
         .await
         .map_err(|e| ApiError::internal(&e))?;
     let mut w = XmlWriter::new();

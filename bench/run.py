@@ -1,0 +1,629 @@
+"""iamd against moto's server, side by side, on this machine.
+
+Run through `bench/run`, which builds iamd and the driver in release mode and installs moto's
+server into bench/.venv first. Every workload runs against one server at a time, iamd and moto
+alternating run by run; each figure is the median of the runs, shown with min and max. Fixed
+requests are signed once with botocore and driven by wrk; CreateUser needs a distinct name, so a
+fresh signature, per request and is driven by bench/loadgen instead (marked "loadgen").
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+
+ROOT = Path(__file__).resolve().parent.parent
+IAMD = ROOT / "target" / "release" / "iamd"
+LOADGEN = ROOT / "bench" / "loadgen" / "target" / "release" / "iamd-loadgen"
+IAM_VERSION = "2010-05-08"
+STS_VERSION = "2011-06-15"
+FORM = "application/x-www-form-urlencoded; charset=utf-8"
+ALLOW_ALL = json.dumps(
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise RuntimeError(f"no VmRSS for {pid}")
+
+
+@dataclass
+class Signed:
+    """One request, signed for one endpoint, ready to send as it is."""
+
+    headers: dict[str, str]
+    body: str
+
+
+@dataclass
+class Server:
+    """A running iamd or moto, with the root credentials to sign with."""
+
+    kind: str
+    proc: subprocess.Popen
+    port: int
+    data_dir: str | None = None
+    key: str = "test"
+    secret: str = "test"
+    account: str = ""
+    startup_ms: float = 0.0
+    extras: dict = field(default_factory=dict)
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def sign(self, service: str, params: dict, key=None, secret=None) -> Signed:
+        version = STS_VERSION if service == "sts" else IAM_VERSION
+        body = urllib.parse.urlencode({**params, "Version": version})
+        request = AWSRequest(
+            method="POST", url=self.endpoint + "/", data=body, headers={"Content-Type": FORM}
+        )
+        credentials = Credentials(key or self.key, secret or self.secret)
+        SigV4Auth(credentials, service, "us-east-1").add_auth(request)
+        # wrk sends exactly these headers, so the signed Host goes with them.
+        headers = {"Host": f"127.0.0.1:{self.port}", **dict(request.headers.items())}
+        return Signed(headers, body)
+
+    def send(self, signed: Signed) -> tuple[int, str]:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=600)
+        try:
+            conn.request("POST", "/", body=signed.body, headers=signed.headers)
+            response = conn.getresponse()
+            return response.status, response.read().decode()
+        finally:
+            conn.close()
+
+    def call(self, service: str, params: dict, key=None, secret=None) -> str:
+        status, text = self.send(self.sign(service, params, key, secret))
+        if status != 200:
+            raise RuntimeError(f"{self.kind} {params.get('Action')}: HTTP {status}: {text[:400]}")
+        return text
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def element(xml: str, tag: str) -> str:
+    match = re.search(f"<{tag}>([^<]*)</{tag}>", xml)
+    if not match:
+        raise RuntimeError(f"no <{tag}> in {xml[:300]}")
+    return match.group(1)
+
+
+class Bench:
+    def __init__(self, args: argparse.Namespace, workdir: Path):
+        self.args = args
+        self.workdir = workdir
+        self.python = Path(sys.executable)
+        # results[workload][server] -> list of run figures (dicts)
+        self.results: dict[str, dict[str, list[dict]]] = {}
+
+    # ---- servers -------------------------------------------------------------------------
+
+    def start(self, kind: str, mode: str = "strict", store: str = "file", data_dir=None) -> Server:
+        port = free_port()
+        if kind == "iamd":
+            if store == "memory":
+                store_args, data_dir = ["--in-memory"], None
+            else:
+                data_dir = data_dir or tempfile.mkdtemp(prefix="iamd-", dir=self.workdir)
+                store_args = ["--data-dir", data_dir]
+            command = [str(IAMD), "--listen", f"127.0.0.1:{port}", "--auth-mode", mode, *store_args]
+            env = {"RUST_LOG": "warn", **os.environ}
+        else:
+            command = [str(self.python), "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
+            env = {**os.environ}
+        server = Server(kind, None, port, data_dir)  # type: ignore[arg-type]
+        # Signed before exec, so signing is not counted in the start-up time.
+        probe = server.sign("sts", {"Action": "GetCallerIdentity"})
+        started = time.perf_counter()
+        server.proc = subprocess.Popen(
+            command, env=env, stdout=subprocess.DEVNULL, stderr=None if os.environ.get("BENCH_SERVER_LOG") else subprocess.DEVNULL
+        )
+        deadline = started + 60
+        while True:
+            try:
+                status, text = server.send(probe)
+                if status == 200:
+                    break
+                raise RuntimeError(f"{kind} start-up probe: HTTP {status}: {text[:300]}")
+            except (ConnectionError, OSError):
+                if time.perf_counter() > deadline or server.proc.poll() is not None:
+                    raise RuntimeError(f"{kind} did not start: {command}")
+                time.sleep(0.0002)
+        server.startup_ms = (time.perf_counter() - started) * 1000
+        server.account = element(text, "Account")
+        return server
+
+    # ---- recording -----------------------------------------------------------------------
+
+    def record(self, workload: str, kind: str, figure: dict) -> None:
+        self.results.setdefault(workload, {}).setdefault(kind, []).append(figure)
+        shown = ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
+                          for k, v in figure.items())
+        print(f"  {kind:5} {workload:40} {shown}", flush=True)
+
+    # ---- load ----------------------------------------------------------------------------
+
+    def wrk(self, server: Server, requests: list[Signed], concurrency: int) -> dict:
+        """Drives `requests` in turn from `concurrency` connections for the configured time."""
+        for signed in requests:
+            status, text = server.send(signed)
+            if status != 200:
+                raise RuntimeError(f"{server.kind}: request answered {status}: {text[:300]}")
+        script = self.workdir / "requests.lua"
+        lines = ["local requests = {"]
+        for signed in requests:
+            headers = ", ".join(f"[{lua(k)}] = {lua(v)}" for k, v in signed.headers.items())
+            lines.append(f'  wrk.format("POST", "/", {{{headers}}}, {lua(signed.body)}),')
+        lines += [
+            "}",
+            "local i = 0",
+            "request = function()",
+            "  i = i % #requests + 1",
+            "  return requests[i]",
+            "end",
+        ]
+        script.write_text("\n".join(lines) + "\n")
+        threads = min(concurrency, 2)
+        output = subprocess.run(
+            ["wrk", f"-t{threads}", f"-c{concurrency}", f"-d{self.args.seconds}s", "--latency",
+             "--timeout", "30s", "-s", str(script), server.endpoint + "/"],
+            check=True, capture_output=True, text=True,
+        ).stdout
+        bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+        errors = re.search(r"Socket errors: (.*)", output)
+        if bad or errors:
+            raise RuntimeError(f"{server.kind}: wrk saw failures:\n{output}")
+        return {
+            "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+            "p50_ms": latency_ms(re.search(r"\s50%\s+(\S+)", output).group(1)),
+            "p99_ms": latency_ms(re.search(r"\s99%\s+(\S+)", output).group(1)),
+        }
+
+    def loadgen(self, server: Server, command: list[str], concurrency: int, prefix: str,
+                key=None, secret=None, tags: int = 0) -> dict:
+        output = subprocess.run(
+            [str(LOADGEN), "--endpoint", server.endpoint, "--key", key or server.key,
+             "--secret", secret or server.secret, "--concurrency", str(concurrency),
+             "--prefix", prefix, "--tags", str(tags), *command],
+            check=True, capture_output=True, text=True,
+        ).stdout
+        return json.loads(output)
+
+    def create_users(self, server: Server, concurrency: int, prefix: str) -> dict:
+        figure = self.loadgen(
+            server, ["measure", "--seconds", str(self.args.seconds)], concurrency, prefix
+        )
+        if figure["errors"]:
+            raise RuntimeError(f"{server.kind}: CreateUser failed {figure['errors']} times")
+        return {k: figure[k] for k in ("rps", "p50_ms", "p99_ms")}
+
+    def populate(self, server: Server, users: int, prefix: str, tags: int = 0,
+                 keys: bool = False) -> dict:
+        command = ["populate", "--users", str(users)] + (["--keys"] if keys else [])
+        return self.loadgen(server, command, 8, prefix, tags=tags)
+
+    # ---- fixtures ------------------------------------------------------------------------
+
+    def fixtures(self, server: Server) -> dict:
+        """Users, policies and a role the throughput workloads act on."""
+        acct = server.account
+        iam = lambda **p: server.call("iam", p)  # noqa: E731
+        iam(Action="CreateUser", UserName="bench-target")
+        policy = element(iam(Action="CreatePolicy", PolicyName="bench-policy",
+                             PolicyDocument=ALLOW_ALL), "Arn")
+        iam(Action="CreateUser", UserName="bench-attach")
+        trust = json.dumps({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{acct}:root"},
+            "Action": "sts:AssumeRole"}]})
+        role = element(iam(Action="CreateRole", RoleName="bench-role",
+                           AssumeRolePolicyDocument=trust), "Arn")
+        # Roles cannot be assumed with root credentials: a user with every permission does it.
+        iam(Action="CreateUser", UserName="bench-assumer")
+        iam(Action="AttachUserPolicy", UserName="bench-assumer", PolicyArn=policy)
+        key = iam(Action="CreateAccessKey", UserName="bench-assumer")
+        assumer = (element(key, "AccessKeyId"), element(key, "SecretAccessKey"))
+        iam(Action="CreateUser", UserName="bench-sim")
+        for i in range(1, 6):
+            document = json.dumps({"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": [f"iam:Get*", f"iam:List*"],
+                 "Resource": f"arn:aws:iam::{acct}:user/team{i}/*"},
+                {"Effect": "Deny", "Action": "iam:Delete*",
+                 "Resource": f"arn:aws:iam::{acct}:user/team{i}/admin*"},
+                {"Effect": "Allow", "Action": "s3:GetObject",
+                 "Resource": f"arn:aws:s3:::bucket-{i}/*",
+                 "Condition": {"StringEquals": {"aws:RequestedRegion": "us-east-1"}}},
+            ]})
+            arn = element(iam(Action="CreatePolicy", PolicyName=f"bench-sim-{i}",
+                              PolicyDocument=document), "Arn")
+            iam(Action="AttachUserPolicy", UserName="bench-sim", PolicyArn=arn)
+        return {"policy": policy, "role": role, "assumer": assumer, "sim": f"arn:aws:iam::{acct}:user/bench-sim"}
+
+    def enforcement_user(self, server: Server) -> tuple[str, str]:
+        """A user with 10 attached policies, the last of which allows iam:GetUser."""
+        acct = server.account
+        server.call("iam", {"Action": "CreateUser", "UserName": "bench-enforced"})
+        for i in range(1, 11):
+            action = "iam:GetUser" if i == 10 else f"iam:List{'ABCDEFGHIJ'[i - 1]}*"
+            document = json.dumps({"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": action,
+                 "Resource": f"arn:aws:iam::{acct}:user/*"},
+                {"Effect": "Deny", "Action": "iam:DeleteUser",
+                 "Resource": f"arn:aws:iam::{acct}:user/protected-{i}"},
+            ]})
+            arn = element(server.call("iam", {"Action": "CreatePolicy",
+                                              "PolicyName": f"bench-enforced-{i}",
+                                              "PolicyDocument": document}), "Arn")
+            server.call("iam", {"Action": "AttachUserPolicy", "UserName": "bench-enforced",
+                                "PolicyArn": arn})
+        xml = server.call("iam", {"Action": "CreateAccessKey", "UserName": "bench-enforced"})
+        return element(xml, "AccessKeyId"), element(xml, "SecretAccessKey")
+
+    # ---- one run against one server ------------------------------------------------------
+
+    def run_main(self, kind: str, run: int) -> None:
+        """Start-up, memory, the throughput workloads, and (iamd) enforcement."""
+        args = self.args
+        server = self.start(kind)
+        try:
+            self.record("start-up (ms, exec to first signed GetCallerIdentity)", kind,
+                        {"value": server.startup_ms})
+            time.sleep(1)
+            self.record("RSS idle (MiB)", kind, {"value": rss_kib(server.proc.pid) / 1024})
+            self.populate(server, args.users, f"pop{run}", tags=2)
+            time.sleep(1)
+            self.record(f"RSS after {args.users:,} users x 2 tags (MiB)", kind,
+                        {"value": rss_kib(server.proc.pid) / 1024})
+            fx = self.fixtures(server)
+            sig = server.sign
+            for c in args.concurrency:
+                self.record(f"GetCallerIdentity c={c}", kind,
+                            self.wrk(server, [sig("sts", {"Action": "GetCallerIdentity"})], c))
+                self.record(f"GetUser c={c}", kind, self.wrk(
+                    server, [sig("iam", {"Action": "GetUser", "UserName": "bench-target"})], c))
+                self.record(f"ListUsers 100/page of {args.users:,} c={c}", kind, self.wrk(
+                    server, [sig("iam", {"Action": "ListUsers", "MaxItems": "100"})], c))
+                self.record(f"AttachUserPolicy+ListAttachedUserPolicies c={c}", kind, self.wrk(
+                    server,
+                    [sig("iam", {"Action": "AttachUserPolicy", "UserName": "bench-attach",
+                                 "PolicyArn": fx["policy"]}),
+                     sig("iam", {"Action": "ListAttachedUserPolicies",
+                                 "UserName": "bench-attach"})], c))
+                self.record(f"AssumeRole c={c}", kind, self.wrk(
+                    server, [sig("sts", {"Action": "AssumeRole", "RoleArn": fx["role"],
+                                         "RoleSessionName": "bench"}, *fx["assumer"])], c))
+                simulate = {"Action": "SimulatePrincipalPolicy", "PolicySourceArn": fx["sim"]}
+                for i, action in enumerate(SIM_ACTIONS, 1):
+                    simulate[f"ActionNames.member.{i}"] = action
+                for i in range(1, 6):
+                    simulate[f"ResourceArns.member.{i}"] = (
+                        f"arn:aws:iam::{server.account}:user/team{i}/admin-{i}")
+                self.record(f"SimulatePrincipalPolicy 10x5 c={c}", kind,
+                            self.wrk(server, [sig("iam", simulate)], c))
+                self.record(f"CreateUser c={c} (loadgen)", kind,
+                            self.create_users(server, c, f"r{run}c{c}"))
+            if kind == "iamd":
+                key, secret = self.enforcement_user(server)
+                get_user = sig("iam", {"Action": "GetUser", "UserName": "bench-target"},
+                               key, secret)
+                for c in args.concurrency:
+                    self.record(f"enforcement: GetUser, 10 policies, strict c={c}", kind,
+                                self.wrk(server, [get_user], c))
+                server.stop()
+                server = self.start(kind, mode="off", data_dir=server.data_dir)
+                for c in args.concurrency:
+                    self.record(f"enforcement: GetUser, 10 policies, off c={c}", kind,
+                                self.wrk(server, [get_user], c))
+        finally:
+            server.stop()
+            if server.data_dir:
+                shutil.rmtree(server.data_dir, ignore_errors=True)
+
+    def run_persistence(self, run: int) -> None:
+        """CreateUser on a fresh SQLite file versus a fresh in-memory store (iamd only)."""
+        for store in ("file", "memory"):
+            server = self.start("iamd", store=store)
+            try:
+                for c in self.args.concurrency:
+                    self.record(f"persistence: CreateUser, {store} store c={c} (loadgen)",
+                                "iamd", self.create_users(server, c, f"p{run}c{c}"))
+            finally:
+                server.stop()
+                if server.data_dir:
+                    shutil.rmtree(server.data_dir, ignore_errors=True)
+
+
+SIM_ACTIONS = [
+    "iam:GetUser", "iam:ListUsers", "iam:DeleteUser", "iam:CreateUser", "iam:GetRole",
+    "iam:ListRoles", "s3:GetObject", "s3:PutObject", "sts:AssumeRole", "iam:DeleteRole",
+]
+
+
+def lua(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def latency_ms(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+
+def run_scale(bench: Bench) -> None:
+    """GetCallerIdentity with the last-created key, GetUser and one ListUsers page, with a
+    small store and again after growing it to the scale size. Both servers stay up through
+    this phase (moto cannot keep its state across a restart); only one is under load at once."""
+    args = bench.args
+    sizes = {"iamd": args.scale_users, "moto": args.moto_scale_users or args.scale_users}
+    servers = {kind: bench.start(kind) for kind in args.servers}
+    try:
+        for label in ("small", "large"):
+            last = {}
+            for kind, server in servers.items():
+                target = args.small_users if label == "small" else sizes[kind]
+                have = server.extras.get("users", 0)
+                populated = bench.populate(server, target - have, f"s{have}", keys=True)
+                server.extras["users"] = target
+                last[kind] = (populated, f"s{have}-{target - have - 1}")
+                print(f"  {kind:5} store now holds {target:,} users and keys "
+                      f"({populated['seconds']:.0f} s to add them)", flush=True)
+            for run in range(args.runs):
+                for kind, server in servers.items():
+                    populated, user = last[kind]
+                    size = f"{server.extras['users']:,} users+keys"
+                    gci = server.sign("sts", {"Action": "GetCallerIdentity"},
+                                      populated["last_key_id"], populated["last_secret"])
+                    get_user = server.sign("iam", {"Action": "GetUser", "UserName": user})
+                    page = server.sign("iam", {"Action": "ListUsers", "MaxItems": "100"})
+                    for c in args.concurrency:
+                        bench.record(f"scale {label}: GetCallerIdentity, last key, {size} c={c}",
+                                     kind, bench.wrk(server, [gci], c))
+                        bench.record(f"scale {label}: GetUser, {size} c={c}", kind,
+                                     bench.wrk(server, [get_user], c))
+                        bench.record(f"scale {label}: ListUsers page, {size} c={c}", kind,
+                                     bench.wrk(server, [page], c))
+    finally:
+        for server in servers.values():
+            server.stop()
+
+
+# ---- report ----------------------------------------------------------------------------------
+
+LOWER_IS_BETTER = ("start-up", "RSS")
+
+
+def summary(figures: list[dict], key: str) -> dict:
+    values = [f[key] for f in figures]
+    return {"median": statistics.median(values), "min": min(values), "max": max(values),
+            "runs": len(values)}
+
+
+def headline(workload: str) -> str:
+    return "value" if workload.startswith(LOWER_IS_BETTER) else "rps"
+
+
+def medians(results: dict) -> dict:
+    out = {}
+    for workload, by_kind in results.items():
+        out[workload] = {}
+        for kind, figures in by_kind.items():
+            out[workload][kind] = {k: summary(figures, k) for k in figures[0]}
+    return out
+
+
+def ratio(workload: str, row: dict) -> float | None:
+    if "iamd" not in row or "moto" not in row:
+        return None
+    key = headline(workload)
+    iamd, moto = row["iamd"][key]["median"], row["moto"][key]["median"]
+    if workload.startswith(LOWER_IS_BETTER):
+        return moto / iamd
+    return iamd / moto
+
+
+def find(summ: dict, prefix: str, kind: str = "iamd") -> float | None:
+    for workload, row in summ.items():
+        if workload.startswith(prefix) and kind in row:
+            return row[kind][headline(workload)]["median"]
+    return None
+
+
+def targets(summ: dict, concurrency: list[int]) -> list[dict]:
+    """The issue's floors, each with the measured figure."""
+    checks = []
+
+    def check(name: str, measured: float | None, floor: float, above: bool = True) -> None:
+        if measured is None:
+            checks.append({"target": name, "measured": None, "met": False})
+            return
+        met = measured >= floor if above else measured < floor
+        checks.append({"target": name, "measured": round(measured, 3), "met": met})
+
+    for workload, row in summ.items():
+        r = ratio(workload, row)
+        if r is None:
+            continue
+        if workload.startswith("start-up"):
+            check("start-up: moto / iamd >= 20", r, 20)
+        elif workload.startswith("RSS idle"):
+            check("idle RSS: moto / iamd >= 10", r, 10)
+        elif workload.startswith("GetCallerIdentity c="):
+            check(f"{workload}: iamd / moto >= 40", r, 40)
+        elif not workload.startswith(("RSS", "scale")):
+            check(f"{workload}: iamd / moto >= 10", r, 10)
+    check("start-up: iamd < 20 ms", find(summ, "start-up"), 20, above=False)
+    check("idle RSS: iamd < 10 MiB", find(summ, "RSS idle"), 10, above=False)
+    for c in concurrency:
+        for name in ("GetCallerIdentity, last key", "GetUser", "ListUsers page"):
+            small = large = None
+            for workload, row in summ.items():
+                if workload.startswith(f"scale small: {name}") and workload.endswith(f"c={c}"):
+                    small = row["iamd"]["rps"]["median"]
+                if workload.startswith(f"scale large: {name}") and workload.endswith(f"c={c}"):
+                    large = row["iamd"]["rps"]["median"]
+            check(f"scale: {name} c={c}, large / small >= 0.9",
+                  large / small if small and large else None, 0.9)
+        strict = find(summ, f"enforcement: GetUser, 10 policies, strict c={c}")
+        off = find(summ, f"enforcement: GetUser, 10 policies, off c={c}")
+        check(f"enforcement c={c}: strict / off >= 0.9",
+              strict / off if strict and off else None, 0.9)
+        file = find(summ, f"persistence: CreateUser, file store c={c}")
+        memory = find(summ, f"persistence: CreateUser, memory store c={c}")
+        check(f"persistence c={c}: file / memory > 1/3",
+              file / memory if file and memory else None, 1 / 3)
+    return checks
+
+
+def cell(row: dict, kind: str, workload: str) -> str:
+    if kind not in row:
+        return "–"
+    key = headline(workload)
+    s = row[kind][key]
+    text = f"{s['median']:,.1f} ({s['min']:,.1f}–{s['max']:,.1f})"
+    if key == "rps":
+        text += f"<br>p50 {row[kind]['p50_ms']['median']:.2f} / p99 {row[kind]['p99_ms']['median']:.2f} ms"
+    return text
+
+
+def markdown(report: dict) -> str:
+    summ = report["summary"]
+    lines = [
+        f"Measured {report['date']} on {report['machine']['description']}, "
+        f"{report['runs']} runs per figure (median, with min–max), {report['seconds']} s per "
+        f"load point; throughput in requests/s. wrk drives fixed signed requests; "
+        f"\"(loadgen)\" rows use bench/loadgen (a distinct name, so a fresh signature, per "
+        f"request). Ratio: iamd over moto for throughput, moto over iamd for time and memory.",
+        "",
+        "| workload | iamd | moto | ratio |",
+        "|---|---|---|---|",
+    ]
+    for workload, row in summ.items():
+        r = ratio(workload, row)
+        lines.append(f"| {workload} | {cell(row, 'iamd', workload)} | "
+                     f"{cell(row, 'moto', workload)} | {f'{r:,.1f}×' if r else '–'} |")
+    lines += ["", "| target | measured | met |", "|---|---|---|"]
+    for t in report["targets"]:
+        measured = "not measured" if t["measured"] is None else f"{t['measured']:,.3g}"
+        lines.append(f"| {t['target']} | {measured} | {'yes' if t['met'] else '**no**'} |")
+    return "\n".join(lines) + "\n"
+
+
+def machine() -> dict:
+    cpu = next((line.split(":", 1)[1].strip() for line in
+                Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    memory = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                  if line.startswith("MemTotal"))
+    cores = os.cpu_count()
+    return {"cpu": cpu, "cores": cores, "memory_gib": round(memory / 2**20),
+            "kernel": platform.release(),
+            "description": f"{cores} × {cpu}, {round(memory / 2**20)} GiB, Linux {platform.release()}"}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=10, help="per load point")
+    parser.add_argument("--concurrency", default="1,32")
+    parser.add_argument("--users", type=int, default=10_000, help="users for memory and ListUsers")
+    parser.add_argument("--small-users", type=int, default=100,
+                        help="the scale baseline (100: a full ListUsers page)")
+    parser.add_argument("--scale-users", type=int, default=100_000)
+    parser.add_argument("--moto-scale-users", type=int, default=0,
+                        help="moto's scale size if smaller (it takes minutes to fill)")
+    parser.add_argument("--only", default="main,persistence,scale")
+    parser.add_argument("--servers", default="iamd,moto")
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results"))
+    parser.add_argument("--update-readme", action="store_true")
+    args = parser.parse_args()
+    args.concurrency = [int(c) for c in args.concurrency.split(",")]
+    args.servers = args.servers.split(",")
+    phases = args.only.split(",")
+    for tool in (IAMD, LOADGEN):
+        if not tool.exists():
+            sys.exit(f"{tool} is missing: run bench/run, which builds it")
+    if not shutil.which("wrk"):
+        sys.exit("wrk is missing: run bench/run, which installs it")
+
+    with tempfile.TemporaryDirectory(prefix="iamd-bench-") as workdir:
+        bench = Bench(args, Path(workdir))
+        if "main" in phases:
+            for run in range(args.runs):
+                for kind in args.servers if run % 2 == 0 else reversed(args.servers):
+                    print(f"== run {run + 1}/{args.runs}: {kind}", flush=True)
+                    bench.run_main(kind, run)
+        if "persistence" in phases:
+            for run in range(args.runs):
+                print(f"== run {run + 1}/{args.runs}: iamd persistence", flush=True)
+                bench.run_persistence(run)
+        if "scale" in phases:
+            print("== scale", flush=True)
+            run_scale(bench)
+
+    summ = medians(bench.results)
+    report = {
+        "date": time.strftime("%Y-%m-%d"),
+        "machine": machine(),
+        "runs": args.runs,
+        "seconds": args.seconds,
+        "concurrency": args.concurrency,
+        "users": args.users,
+        "scale_users": {"iamd": args.scale_users,
+                        "moto": args.moto_scale_users or args.scale_users},
+        "summary": summ,
+        "raw": bench.results,
+    }
+    report["targets"] = targets(summ, args.concurrency)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "latest.json").write_text(json.dumps(report, indent=2) + "\n")
+    table = markdown(report)
+    (out / "latest.md").write_text(table)
+    print()
+    print(table)
+    print(f"written: {out / 'latest.json'}, {out / 'latest.md'}")
+    if args.update_readme:
+        readme = ROOT / "README.md"
+        text = readme.read_text()
+        start, end = "<!-- bench:start -->\n", "<!-- bench:end -->"
+        head, rest = text.split(start, 1)
+        _, tail = rest.split(end, 1)
+        readme.write_text(head + start + table + end + tail)
+        print("README.md updated")
+
+
+if __name__ == "__main__":
+    main()

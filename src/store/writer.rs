@@ -1,0 +1,343 @@
+//! The single writer, with group commit for the file store.
+//!
+//! SQLite has one writer, and a durable commit costs an fsync. Committing every write on its
+//! own caps writes at the disk's fsync rate, so the file store shares commits: each write runs
+//! inside a savepoint of one open transaction, and a committer task commits whatever has
+//! gathered while the previous commit was syncing. A write is acknowledged only once the
+//! commit that holds it has returned, so what a client has been told is stored survives a
+//! crash; a write that fails rolls back to its savepoint and leaves the others untouched.
+//!
+//! The in-memory store has nothing to sync, so there each write is a transaction of its own.
+//!
+//! Every commit bumps a generation, which caches of derived data compare against.
+
+use std::future::Future;
+use std::ops::{Deref, DerefMut};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use sqlx::query::Query;
+use sqlx::sqlite::{SqliteArguments, SqliteQueryResult};
+use sqlx::{Sqlite, SqliteConnection, SqlitePool, Transaction};
+use tokio::sync::{Mutex, Notify, OwnedMutexGuard, watch};
+use tokio::task::JoinHandle;
+
+use super::StoreError;
+
+const SAVEPOINT: &str = "SAVEPOINT iamd_write";
+const RELEASE: &str = "RELEASE iamd_write";
+const ROLLBACK_TO: &str = "ROLLBACK TO iamd_write";
+
+/// Where committed batches stand: the last finished batch (batches count from 1), and the
+/// first that failed.
+#[derive(Clone, Copy, Debug, Default)]
+struct Progress {
+    finished: u64,
+    failed: Option<u64>,
+}
+
+/// The writer connection and the transaction open on it.
+#[derive(Debug)]
+struct Batch {
+    conn: SqliteConnection,
+    /// Whether a transaction is open (holding released savepoints not yet committed).
+    open: bool,
+    /// A dropped write left its savepoint to be rolled back by the next user.
+    rollback_pending: bool,
+    /// The number of the batch now gathering writes, from 1.
+    epoch: u64,
+}
+
+impl Batch {
+    /// Undoes a write that was dropped without committing.
+    async fn settle(&mut self) -> Result<(), StoreError> {
+        if self.rollback_pending {
+            self.rollback_pending = false;
+            run(&mut self.conn, ROLLBACK_TO).await?;
+            run(&mut self.conn, RELEASE).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Runs one statement. (`Executor::execute` returns a boxed future; an `async fn` that is
+/// generic over the executor would leave callers' futures without a provable `Send`.)
+async fn run(conn: &mut SqliteConnection, sql: &'static str) -> Result<(), sqlx::Error> {
+    sqlx::Executor::execute(conn, sql).await.map(|_| ())
+}
+
+#[derive(Debug)]
+struct Grouped {
+    batch: Arc<Mutex<Batch>>,
+    /// Wakes the committer when a write has been released into the batch.
+    pending: Notify,
+    progress: watch::Sender<Progress>,
+    /// Set when the store closes; the committer commits what is left and stops.
+    closed: AtomicBool,
+}
+
+#[derive(Debug)]
+enum Mode {
+    /// In memory: one transaction per write on the pool's only connection.
+    Direct(SqlitePool),
+    /// On file: savepoints in a shared transaction, committed by the committer task.
+    Grouped(Arc<Grouped>, std::sync::Mutex<Option<JoinHandle<()>>>),
+}
+
+/// Hands out write transactions; see the module documentation.
+#[derive(Debug)]
+pub struct Writer {
+    mode: Mode,
+    generation: Arc<AtomicU64>,
+}
+
+impl Writer {
+    /// A writer committing each write on its own, on `pool`.
+    pub(crate) fn direct(pool: SqlitePool) -> Self {
+        Self {
+            mode: Mode::Direct(pool),
+            generation: Arc::default(),
+        }
+    }
+
+    /// A writer that groups commits on `conn`, with the committer running as a task until
+    /// the writer is closed.
+    pub(crate) fn grouped(conn: SqliteConnection) -> Self {
+        let grouped = Arc::new(Grouped {
+            batch: Arc::new(Mutex::new(Batch {
+                conn,
+                open: false,
+                rollback_pending: false,
+                epoch: 1,
+            })),
+            pending: Notify::new(),
+            progress: watch::Sender::new(Progress::default()),
+            closed: AtomicBool::new(false),
+        });
+        let generation = Arc::<AtomicU64>::default();
+        let committer = tokio::spawn(commit_loop(Arc::clone(&grouped), Arc::clone(&generation)));
+        Self {
+            mode: Mode::Grouped(grouped, std::sync::Mutex::new(Some(committer))),
+            generation,
+        }
+    }
+
+    /// Starts a write.
+    ///
+    /// # Errors
+    /// A database failure, or an earlier commit that failed.
+    pub async fn begin(&self) -> Result<WriteTx, StoreError> {
+        match &self.mode {
+            Mode::Direct(pool) => Ok(WriteTx {
+                inner: Inner::Direct(Some(pool.begin().await?)),
+                generation: Arc::clone(&self.generation),
+            }),
+            Mode::Grouped(grouped, _) => {
+                if let Some(failed) = grouped.progress.borrow().failed {
+                    return Err(StoreError::CommitFailed(failed));
+                }
+                let mut batch = Arc::clone(&grouped.batch).lock_owned().await;
+                batch.settle().await?;
+                if !batch.open {
+                    run(&mut batch.conn, "BEGIN IMMEDIATE").await?;
+                    batch.open = true;
+                }
+                run(&mut batch.conn, SAVEPOINT).await?;
+                Ok(WriteTx {
+                    inner: Inner::Grouped {
+                        batch: Some(batch),
+                        grouped: Arc::clone(grouped),
+                    },
+                    generation: Arc::clone(&self.generation),
+                })
+            }
+        }
+    }
+
+    /// Commits what has gathered and stops the committer; later writes wait forever, so
+    /// this is for shutdown only.
+    pub(crate) async fn close(&self) {
+        if let Mode::Grouped(grouped, committer) = &self.mode {
+            grouped.closed.store(true, Ordering::Release);
+            grouped.pending.notify_one();
+            let committer = committer.lock().ok().and_then(|mut c| c.take());
+            if let Some(committer) = committer {
+                let _ = committer.await;
+            }
+        }
+    }
+
+    /// Counts commits; it changes after every write that reached the database.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+}
+
+/// Commits whatever writes have gathered, each time one is released into the batch, until
+/// the writer is closed.
+async fn commit_loop(grouped: Arc<Grouped>, generation: Arc<AtomicU64>) {
+    loop {
+        grouped.pending.notified().await;
+        let mut batch = grouped.batch.lock().await;
+        if batch.open {
+            let epoch = batch.epoch;
+            let committed = match batch.settle().await {
+                Ok(()) => run(&mut batch.conn, "COMMIT")
+                    .await
+                    .map_err(StoreError::from),
+                Err(error) => Err(error),
+            };
+            batch.open = false;
+            batch.epoch += 1;
+            match committed {
+                Ok(_) => {
+                    generation.fetch_add(1, Ordering::AcqRel);
+                    grouped.progress.send_modify(|p| p.finished = epoch);
+                }
+                Err(error) => {
+                    tracing::error!(%error, "commit failed; iamd accepts no more writes");
+                    let _ = run(&mut batch.conn, "ROLLBACK").await;
+                    grouped.progress.send_modify(|p| {
+                        p.finished = epoch;
+                        p.failed.get_or_insert(epoch);
+                    });
+                }
+            }
+        }
+        if grouped.closed.load(Ordering::Acquire) {
+            return;
+        }
+    }
+}
+
+#[derive(Debug)]
+enum Inner {
+    Direct(Option<Transaction<'static, Sqlite>>),
+    Grouped {
+        batch: Option<OwnedMutexGuard<Batch>>,
+        grouped: Arc<Grouped>,
+    },
+}
+
+/// One write in progress. Dereferences to the connection to run statements on; dropped
+/// without `commit`, it changes nothing.
+#[derive(Debug)]
+pub struct WriteTx {
+    inner: Inner,
+    generation: Arc<AtomicU64>,
+}
+
+impl WriteTx {
+    /// Makes the write durable (for the file store: once its batch is committed) and returns
+    /// after that.
+    ///
+    /// # Errors
+    /// The commit failed; the write is then not stored.
+    pub async fn commit(mut self) -> Result<(), StoreError> {
+        match &mut self.inner {
+            Inner::Direct(tx) => {
+                if let Some(tx) = tx.take() {
+                    tx.commit().await?;
+                    self.generation.fetch_add(1, Ordering::AcqRel);
+                }
+                Ok(())
+            }
+            Inner::Grouped { batch, grouped } => {
+                let Some(mut guard) = batch.take() else {
+                    return Ok(());
+                };
+                if let Err(error) = run(&mut guard.conn, RELEASE).await {
+                    guard.rollback_pending = true;
+                    return Err(error.into());
+                }
+                let epoch = guard.epoch;
+                let mut progress = grouped.progress.subscribe();
+                drop(guard);
+                grouped.pending.notify_one();
+                let reached = progress.wait_for(|p| p.finished >= epoch).await.map(|p| *p);
+                match reached {
+                    Ok(Progress { failed: None, .. }) => Ok(()),
+                    Ok(Progress {
+                        failed: Some(failed),
+                        ..
+                    }) if failed > epoch => Ok(()),
+                    _ => Err(StoreError::CommitFailed(epoch)),
+                }
+            }
+        }
+    }
+}
+
+impl Drop for WriteTx {
+    fn drop(&mut self) {
+        if let Inner::Grouped {
+            batch: Some(guard), ..
+        } = &mut self.inner
+        {
+            guard.rollback_pending = true;
+        }
+    }
+}
+
+impl Deref for WriteTx {
+    type Target = SqliteConnection;
+
+    fn deref(&self) -> &SqliteConnection {
+        match &self.inner {
+            Inner::Direct(Some(tx)) => tx,
+            Inner::Grouped {
+                batch: Some(guard), ..
+            } => &guard.conn,
+            _ => unreachable!("a write is used only before it commits"),
+        }
+    }
+}
+
+impl DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut SqliteConnection {
+        match &mut self.inner {
+            Inner::Direct(Some(tx)) => tx,
+            Inner::Grouped {
+                batch: Some(guard), ..
+            } => &mut guard.conn,
+            _ => unreachable!("a write is used only before it commits"),
+        }
+    }
+}
+
+/// A single statement run as a write of its own: `query.write(&writer)` in place of
+/// `query.execute(&pool)`.
+pub(crate) trait Write {
+    /// Runs the statement in a write and commits it.
+    fn write<'a>(
+        self,
+        writer: &'a Writer,
+    ) -> Pin<Box<dyn Future<Output = Result<SqliteQueryResult, sqlx::Error>> + Send + 'a>>
+    where
+        Self: 'a;
+}
+
+impl<'q> Write for Query<'q, Sqlite, SqliteArguments<'q>> {
+    fn write<'a>(
+        self,
+        writer: &'a Writer,
+    ) -> Pin<Box<dyn Future<Output = Result<SqliteQueryResult, sqlx::Error>> + Send + 'a>>
+    where
+        Self: 'a,
+    {
+        Box::pin(async move {
+            let mut tx = writer.begin().await.map_err(into_sqlx)?;
+            let done = sqlx::Executor::execute(&mut *tx, self).await?;
+            tx.commit().await.map_err(into_sqlx)?;
+            Ok(done)
+        })
+    }
+}
+
+fn into_sqlx(error: StoreError) -> sqlx::Error {
+    match error {
+        StoreError::Database(error) => error,
+        other => sqlx::Error::Io(std::io::Error::other(other.to_string())),
+    }
+}

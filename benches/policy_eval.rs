@@ -27,13 +27,14 @@ fn policies() -> Vec<policy::Policy> {
 
 fn evaluation(c: &mut Criterion) {
     let policies = policies();
+    let ids: Vec<String> = (0..policies.len()).map(|i| format!("p{i}")).collect();
     let set = PolicySet {
         identity: policies
             .iter()
-            .enumerate()
-            .map(|(i, policy)| Source {
-                id: format!("p{i}"),
-                kind: "IAM Policy".into(),
+            .zip(&ids)
+            .map(|(policy, id)| Source {
+                id,
+                kind: "IAM Policy",
                 policy,
             })
             .collect(),

@@ -3,7 +3,7 @@
 //! message AWS gives for each case.
 //! See <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-authentication-methods.html>.
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use http::HeaderMap;
 
 use super::AuthError;
@@ -250,9 +250,23 @@ fn parse_basic_date(value: &str) -> Result<DateTime<Utc>, AuthError> {
     if value.len() != 16 {
         return Err(bad_date(value));
     }
-    NaiveDateTime::parse_from_str(value, "%Y%m%dT%H%M%SZ")
-        .map(|naive| naive.and_utc())
-        .map_err(|_| bad_date(value))
+    // YYYYMMDD'T'HHMMSS'Z', read by hand: this runs on every request.
+    let bytes = value.as_bytes();
+    let number = |range: std::ops::Range<usize>| -> Option<u32> {
+        let digits = bytes.get(range)?;
+        digits.iter().try_fold(0u32, |n, &b| {
+            b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
+        })
+    };
+    let parsed = (|| {
+        if bytes[8] != b'T' || bytes[15] != b'Z' {
+            return None;
+        }
+        let year = i32::try_from(number(0..4)?).ok()?;
+        let date = NaiveDate::from_ymd_opt(year, number(4..6)?, number(6..8)?)?;
+        date.and_hms_opt(number(9..11)?, number(11..13)?, number(13..15)?)
+    })();
+    parsed.map(|naive| naive.and_utc()).ok_or_else(|| bad_date(value))
 }
 
 fn bad_date(value: &str) -> AuthError {

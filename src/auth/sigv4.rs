@@ -1,6 +1,10 @@
 //! The pure steps of Signature Version 4: canonical request, string to sign, signing key and
-//! signature. No I/O and no policy: `verify` decides what to do with the results.
+//! signature. No I/O and no policy: `verify` decides what to do with the results. The only
+//! state is a memo of derived signing keys.
 //! See <https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html>.
+
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
 
 use hmac::{Hmac, Mac};
 use http::HeaderMap;
@@ -127,9 +131,40 @@ pub fn string_to_sign(amz_date: &str, scope: &str, canonical_request: &str) -> S
     format!("{ALGORITHM}\n{amz_date}\n{scope}\n{hashed_request}")
 }
 
-/// The signing key for one day, region and service.
+/// Derived keys by a digest of their inputs: a client signs many requests with the key of
+/// one day, so each is derived once rather than with four HMACs per request.
+static DERIVED: LazyLock<Mutex<HashMap<[u8; 32], [u8; 32]>>> = LazyLock::new(Mutex::default);
+
+/// Past this many derived keys the memo starts over.
+const DERIVED_CAPACITY: usize = 4096;
+
+/// The signing key for one day, region and service (memoized).
 #[must_use]
 pub fn signing_key(secret: &Secret, date: &str, region: &str, service: &str) -> [u8; 32] {
+    // The memo is keyed by a digest, so it holds no secret in the clear; the inputs are
+    // separated by a byte that none of them can contain.
+    let mut digest = Sha256::new();
+    for part in [secret.expose(), date, region, service] {
+        digest.update(part.as_bytes());
+        digest.update([0u8]);
+    }
+    let id: [u8; 32] = digest.finalize().into();
+    if let Some(key) = DERIVED.lock().ok().and_then(|m| m.get(&id).copied()) {
+        return key;
+    }
+    let key = derive_signing_key(secret, date, region, service);
+    if let Ok(mut memo) = DERIVED.lock() {
+        if memo.len() >= DERIVED_CAPACITY {
+            memo.clear();
+        }
+        memo.insert(id, key);
+    }
+    key
+}
+
+/// The signing key for one day, region and service, derived as SigV4 specifies.
+#[must_use]
+pub fn derive_signing_key(secret: &Secret, date: &str, region: &str, service: &str) -> [u8; 32] {
     let mut seed = zeroize::Zeroizing::new(format!("AWS4{}", secret.expose()));
     let date_key = hmac(seed.as_bytes(), date.as_bytes());
     seed.clear();

@@ -22,14 +22,15 @@ const BASIC: &str = "%Y%m%dT%H%M%SZ";
 /// `SignatureDoesNotMatch` with AWS's "Signature expired" / "not yet current" text.
 pub fn check_time(input: &SignatureInput, now: DateTime<Utc>) -> Result<(), AuthError> {
     let at = &input.amz_date;
-    let now_text = now.format(BASIC);
     if input.time < now - MAX_SKEW {
+        let now_text = now.format(BASIC);
         let earliest = (now - MAX_SKEW).format(BASIC);
         return Err(AuthError::Rejected(format!(
             "Signature expired: {at} is now earlier than {earliest} ({now_text} - 15 min.)"
         )));
     }
     if input.time > now + MAX_SKEW {
+        let now_text = now.format(BASIC);
         let latest = (now + MAX_SKEW).format(BASIC);
         return Err(AuthError::Rejected(format!(
             "Signature not yet current: {at} is still later than {latest} ({now_text} + 15 min.)"

@@ -148,6 +148,7 @@ pub async fn boundary(app: &App, arn: &str) -> Result<Loaded, StoreError> {
             version: crate::policy::model::Version::V2012,
             id: None,
             statements: Vec::new(),
+            reads_context: false,
         }),
     }))
 }

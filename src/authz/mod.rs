@@ -53,22 +53,26 @@ pub async fn authorize(ctx: &RequestCtx<'_>, action: Action) -> Result<(), ApiEr
     };
 
     let mut request = RequestContext::new(&action_name, &target.resource, caller_of(ctx.principal));
-    principal_keys(
-        &mut request,
-        ctx.principal,
-        &policies.tags,
-        ctx.app.clock.now(),
-    );
-    request_keys(&mut request, ctx.meta, ctx.app.clock.now());
-    for tag in &target.tags {
-        request.set(&format!("aws:ResourceTag/{}", tag.key), tag.value.clone());
-        request.set(&format!("iam:ResourceTag/{}", tag.key), tag.value.clone());
-    }
-    for (key, value) in &target.keys {
-        request.set(key, value.clone());
-    }
-    if let Some(keys) = &target.tag_keys {
-        request.set_multi("aws:TagKeys", keys.clone());
+    let fill_keys = |request: &mut RequestContext| {
+        let now = ctx.app.clock.now();
+        principal_keys(request, ctx.principal, &policies.tags, now);
+        request_keys(request, ctx.meta, now);
+        for tag in &target.tags {
+            request.set(&format!("aws:ResourceTag/{}", tag.key), tag.value.clone());
+            request.set(&format!("iam:ResourceTag/{}", tag.key), tag.value.clone());
+        }
+        for (key, value) in &target.keys {
+            request.set(key, value.clone());
+        }
+        if let Some(keys) = &target.tag_keys {
+            request.set_multi("aws:TagKeys", keys.clone());
+        }
+    };
+    // Policies without conditions or variables never read the context keys: they are
+    // gathered only when a policy reads them, or for the record of a denial below.
+    let reads_context = policies.set().reads_context();
+    if reads_context {
+        fill_keys(&mut request);
     }
 
     let mut evaluation = policy::evaluate(&policies.set(), &request);
@@ -84,6 +88,11 @@ pub async fn authorize(ctx: &RequestCtx<'_>, action: Action) -> Result<(), ApiEr
             return Ok(());
         }
         resource.clone_from(renamed);
+    }
+    if !reads_context {
+        // The decision stands; the keys go into the encoded message.
+        fill_keys(&mut request);
+        evaluation = policy::evaluate(&policies.set(), &request);
     }
     let shown = if resource == target.resource {
         target.display.as_deref().unwrap_or(&resource)
@@ -246,8 +255,8 @@ const ALLOW_ALL: &str =
 
 fn source(loaded: &identity::Loaded) -> Source<'_> {
     Source {
-        id: loaded.id.clone(),
-        kind: loaded.kind.clone(),
+        id: &loaded.id,
+        kind: &loaded.kind,
         policy: &loaded.policy,
     }
 }

@@ -347,8 +347,8 @@ fn run(
 
 fn source(loaded: &Loaded) -> Source<'_> {
     Source {
-        id: loaded.id.clone(),
-        kind: loaded.kind.clone(),
+        id: &loaded.id,
+        kind: &loaded.kind,
         policy: loaded.policy.as_ref(),
     }
 }

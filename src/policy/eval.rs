@@ -29,9 +29,9 @@ pub enum Layer {
 #[derive(Clone, Debug)]
 pub struct Source<'a> {
     /// `SourcePolicyId`.
-    pub id: String,
+    pub id: &'a str,
     /// `SourcePolicyType`.
-    pub kind: String,
+    pub kind: &'a str,
     /// The policy.
     pub policy: &'a Policy,
 }
@@ -52,6 +52,21 @@ pub struct PolicySet<'a> {
     /// The account owning the resource; another account than the caller's makes the
     /// request cross-account.
     pub resource_account: Option<String>,
+}
+
+impl PolicySet<'_> {
+    /// Whether any of the policies reads the request context (a condition, or a variable in
+    /// a resource); when none does, the decision depends on the action and resource alone.
+    #[must_use]
+    pub fn reads_context(&self) -> bool {
+        let mut all = self
+            .identity
+            .iter()
+            .chain(self.boundary.iter().flatten())
+            .chain(self.session.iter().flatten())
+            .chain(self.resource.iter());
+        all.any(|source| source.policy.reads_context)
+    }
 }
 
 /// `allowed`, `explicitDeny` or `implicitDeny`.
@@ -248,8 +263,8 @@ fn scan_all(
                 continue;
             };
             let matched = Matched {
-                source_id: source.id.clone(),
-                source_kind: source.kind.clone(),
+                source_id: source.id.to_owned(),
+                source_kind: source.kind.to_owned(),
                 start: statement.start,
                 end: statement.end,
             };

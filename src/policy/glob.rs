@@ -12,35 +12,66 @@ pub const LITERAL_QUESTION: char = '\u{E001}';
 /// Whether `text` matches `pattern`, case-sensitively.
 #[must_use]
 pub fn matches(text: &str, pattern: &str) -> bool {
+    if text.is_ascii() && pattern.is_ascii() {
+        // The escaped wildcards are not ASCII, so no byte stands for them here.
+        return match_units(text.as_bytes(), pattern.as_bytes(), b'*', b'?', |t, p| t == p);
+    }
     let text: Vec<char> = text.chars().collect();
     let pattern: Vec<char> = pattern.chars().collect();
+    match_units(&text, &pattern, '*', '?', |t, p| t == literal(p))
+}
+
+/// Whether `text` matches `pattern`, ignoring ASCII case (how IAM compares action names).
+#[must_use]
+pub fn matches_ignoring_ascii_case(text: &str, pattern: &str) -> bool {
+    if text.is_ascii() && pattern.is_ascii() {
+        return match_units(text.as_bytes(), pattern.as_bytes(), b'*', b'?', |t, p| {
+            t.eq_ignore_ascii_case(&p)
+        });
+    }
+    let text: Vec<char> = text.chars().collect();
+    let pattern: Vec<char> = pattern.chars().collect();
+    match_units(&text, &pattern, '*', '?', |t, p| {
+        t.eq_ignore_ascii_case(&literal(p))
+    })
+}
+
+/// The matcher over bytes or chars: `star` and `question` are the wildcards, `same` compares
+/// a text unit with a literal pattern unit.
+fn match_units<T: Copy + PartialEq>(
+    text: &[T],
+    pattern: &[T],
+    star: T,
+    question: T,
+    same: impl Fn(T, T) -> bool,
+) -> bool {
     let (mut t, mut p) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
+    let mut backtrack: Option<(usize, usize)> = None;
     while t < text.len() {
         match pattern.get(p) {
-            Some('*') => {
-                star = Some((p, t));
+            Some(&c) if c == star => {
+                backtrack = Some((p, t));
                 p += 1;
             }
-            Some('?') => {
+            Some(&c) if c == question => {
                 t += 1;
                 p += 1;
             }
-            Some(c) if literal(*c) == text[t] => {
+            Some(&c) if same(text[t], c) => {
                 t += 1;
                 p += 1;
             }
-            _ => match star {
+            _ => match backtrack {
                 Some((star_p, star_t)) => {
                     p = star_p + 1;
                     t = star_t + 1;
-                    star = Some((star_p, star_t + 1));
+                    backtrack = Some((star_p, star_t + 1));
                 }
                 None => return false,
             },
         }
     }
-    pattern[p..].iter().all(|c| *c == '*')
+    pattern[p..].iter().all(|&c| c == star)
 }
 
 fn literal(c: char) -> char {
@@ -65,6 +96,14 @@ mod tests {
         assert!(!matches("a", ""));
         assert!(matches("abcabc", "*b*c"));
         assert!(!matches("abc", "ABC"));
+    }
+
+    #[test]
+    fn non_ascii_text_matches_by_character() {
+        assert!(matches("ümlaut-ß", "?mlaut-*"));
+        assert!(!matches("ümlaut", "??mlaut"));
+        assert!(super::matches_ignoring_ascii_case("IAM:GetÜser", "iam:get?ser"));
+        assert!(!super::matches_ignoring_ascii_case("iam:getüser", "iam:getÜser"));
     }
 
     #[test]

@@ -11,7 +11,7 @@ use super::variables;
 /// Whether an `Action` pattern covers `action` (`service:Name`), ignoring case.
 #[must_use]
 pub fn action_matches(pattern: &str, action: &str) -> bool {
-    pattern == "*" || glob::matches(&action.to_ascii_lowercase(), &pattern.to_ascii_lowercase())
+    pattern == "*" || glob::matches_ignoring_ascii_case(action, pattern)
 }
 
 /// Whether `Action`/`NotAction` applies to the request's action.
@@ -24,11 +24,10 @@ pub fn actions_apply(targets: &Targets<String>, action: &str) -> bool {
 #[must_use]
 pub fn resources_apply(targets: &Targets<String>, ctx: &RequestContext, version: Version) -> bool {
     let matched = targets.items.iter().any(|pattern| {
-        let pattern = match version {
-            Version::V2012 => expand_resource_part(pattern, ctx),
-            Version::V2008 => Some(pattern.clone()),
-        };
-        pattern.is_some_and(|p| arn_matches(&p, &ctx.resource))
+        if version == Version::V2008 || !pattern.contains("${") {
+            return arn_matches(pattern, &ctx.resource);
+        }
+        expand_resource_part(pattern, ctx).is_some_and(|p| arn_matches(&p, &ctx.resource))
     });
     matched != targets.negated
 }
@@ -55,15 +54,23 @@ pub fn arn_matches(pattern: &str, arn: &str) -> bool {
     if pattern == "*" {
         return true;
     }
-    let pattern_fields: Vec<&str> = pattern.splitn(6, ':').collect();
-    let arn_fields: Vec<&str> = arn.splitn(6, ':').collect();
-    if pattern_fields.len() != 6 || arn_fields.len() != 6 {
+    let (Some(pattern_fields), Some(arn_fields)) = (arn_fields(pattern), arn_fields(arn)) else {
         return pattern == arn;
-    }
+    };
     pattern_fields
         .iter()
         .zip(&arn_fields)
         .all(|(p, a)| glob::matches(a, p))
+}
+
+/// The six colon-separated fields of an ARN (the last keeps any further colons).
+fn arn_fields(arn: &str) -> Option<[&str; 6]> {
+    let mut fields = arn.splitn(6, ':');
+    let mut out = [""; 6];
+    for slot in &mut out {
+        *slot = fields.next()?;
+    }
+    Some(out)
 }
 
 /// How a policy's `Principal` named the caller, which decides what a resource policy's grant

@@ -35,6 +35,9 @@ pub struct Policy {
     pub id: Option<String>,
     /// The statements in document order.
     pub statements: Vec<Statement>,
+    /// Whether a statement reads the request context: a condition, or (under 2012-10-17) a
+    /// variable in a resource.
+    pub reads_context: bool,
 }
 
 /// `Allow` or `Deny`.

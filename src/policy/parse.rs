@@ -124,10 +124,20 @@ pub fn parse_policy(text: &str, kind: PolicyKind) -> Result<Policy, PolicyError>
     if sids.windows(2).any(|pair| pair[0] == pair[1]) {
         return fail(DUPLICATE_SID);
     }
+    let version = version.unwrap_or(Version::V2008);
+    let reads_context = statements.iter().any(|statement| {
+        !statement.conditions.is_empty()
+            || version == Version::V2012
+                && statement
+                    .resource
+                    .as_ref()
+                    .is_some_and(|r| r.items.iter().any(|p| p.contains("${")))
+    });
     Ok(Policy {
-        version: version.unwrap_or(Version::V2008),
+        version,
         id,
         statements,
+        reads_context,
     })
 }
 

@@ -190,12 +190,17 @@ impl Store {
                     .foreign_keys(true)
                     .busy_timeout(Duration::from_secs(10));
                 // Migrated through a pool of one, whose connection then leaves it for good.
+                // Migrations run with NORMAL: in WAL mode a crash can lose, but not corrupt,
+                // their last commits, and a lost migration simply runs again at the next start.
+                // Writes after them are durable again.
                 let pool = SqlitePoolOptions::new()
                     .max_connections(1)
-                    .connect_with(options.clone())
+                    .connect_with(options.clone().synchronous(SqliteSynchronous::Normal))
                     .await?;
                 sqlx::migrate!("./migrations").run(&pool).await?;
-                let writer = writer::Writer::grouped(pool.acquire().await?.detach());
+                let mut conn = pool.acquire().await?.detach();
+                sqlx::Executor::execute(&mut conn, "PRAGMA synchronous = FULL").await?;
+                let writer = writer::Writer::grouped(conn);
                 let reader = SqlitePoolOptions::new()
                     .max_connections(4)
                     // A local file has no connection to lose; testing costs a round trip.

@@ -144,8 +144,8 @@ pub async fn assume_role(ctx: &RequestCtx<'_>) -> HandlerResult {
         .map(authz::PrincipalPolicies::set)
         .unwrap_or_default();
     set.resource = Some(Source {
-        id: "RoleTrustPolicy".to_owned(),
-        kind: "resource".to_owned(),
+        id: "RoleTrustPolicy",
+        kind: "resource",
         policy: &trust,
     });
     set.resource_is_trust = true;

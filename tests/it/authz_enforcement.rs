@@ -330,3 +330,57 @@ async fn renaming_a_user_needs_the_action_on_the_old_and_the_new_name() {
             .is_ok()
     );
 }
+
+/// Decisions use cached policy sets; every acknowledged change must show in the very next
+/// request, with the file store's shared commits and with the in-memory store.
+#[tokio::test]
+async fn policy_changes_apply_to_the_next_request_on_either_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = dir.path().to_str().unwrap();
+    for flags in [vec!["--data-dir", data_dir], vec!["--in-memory"]] {
+        let server = common::spawn_with(&flags).await;
+        let iam = server.iam();
+        let user = user_with_policy(&server, "changing", None).await;
+        for round in 0..3 {
+            assert!(user.list_users().send().await.is_err(), "round {round}: no policy yet");
+            iam.put_user_policy()
+                .user_name("changing")
+                .policy_name("p")
+                .policy_document(LIST_ONLY)
+                .send()
+                .await
+                .unwrap();
+            assert!(user.list_users().send().await.is_ok(), "round {round}: allowed at once");
+            iam.delete_user_policy()
+                .user_name("changing")
+                .policy_name("p")
+                .send()
+                .await
+                .unwrap();
+        }
+        assert!(user.list_users().send().await.is_err(), "denied again at once");
+        // A group's policy reaches its member with the next request, and leaves with it.
+        iam.create_group().group_name("readers").send().await.unwrap();
+        iam.put_group_policy()
+            .group_name("readers")
+            .policy_name("p")
+            .policy_document(LIST_ONLY)
+            .send()
+            .await
+            .unwrap();
+        iam.add_user_to_group()
+            .group_name("readers")
+            .user_name("changing")
+            .send()
+            .await
+            .unwrap();
+        assert!(user.list_users().send().await.is_ok());
+        iam.remove_user_from_group()
+            .group_name("readers")
+            .user_name("changing")
+            .send()
+            .await
+            .unwrap();
+        assert!(user.list_users().send().await.is_err());
+    }
+}

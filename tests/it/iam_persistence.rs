@@ -159,3 +159,43 @@ async fn passwords_policies_aliases_and_key_status_survive_a_restart() {
     assert_eq!(reused.code, "PasswordPolicyViolation");
     server.stop().await;
 }
+
+/// The file store commits concurrent writes together; each acknowledged one is stored, each
+/// refused one (a duplicate name) changes nothing, and all of it survives a restart.
+#[tokio::test]
+async fn concurrent_writes_are_each_acknowledged_only_once_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = dir.path().to_str().unwrap();
+    let server = common::spawn_with(&["--data-dir", data_dir]).await;
+    let iam = server.iam();
+    let mut tasks = Vec::new();
+    for i in 0..60 {
+        let iam = iam.clone();
+        // Every third request repeats the previous name.
+        let name = if i % 3 == 2 { format!("u{}", i - 1) } else { format!("u{i}") };
+        tasks.push(tokio::spawn(async move {
+            iam.create_user().user_name(name).send().await.map_err(|e| {
+                e.into_service_error().meta().code().map(str::to_owned)
+            })
+        }));
+    }
+    let mut created = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(_) => created += 1,
+            Err(code) => assert_eq!(code.as_deref(), Some("EntityAlreadyExists")),
+        }
+    }
+    assert_eq!(created, 40);
+    server.stop().await;
+
+    let server = common::spawn_with(&["--data-dir", data_dir]).await;
+    let users = server
+        .iam()
+        .list_users()
+        .send()
+        .await
+        .unwrap()
+        .users;
+    assert_eq!(users.len(), 40);
+}

@@ -226,8 +226,8 @@ fn sources(parsed: &[Parsed]) -> Vec<Source<'_>> {
     parsed
         .iter()
         .map(|p| Source {
-            id: p.id.clone(),
-            kind: p.kind.clone(),
+            id: &p.id,
+            kind: &p.kind,
             policy: &p.policy,
         })
         .collect()
@@ -307,8 +307,8 @@ fn run_case(case: &Case) -> Result<(), String> {
         boundary: boundary.as_deref().map(sources),
         session: session.as_deref().map(sources),
         resource: resource.as_ref().map(|r| Source {
-            id: r.id.clone(),
-            kind: r.kind.clone(),
+            id: &r.id,
+            kind: &r.kind,
             policy: &r.policy,
         }),
         resource_is_trust: policies.resource.as_ref().is_some_and(|r| r.trust),

@@ -196,11 +196,16 @@ def iamd_binary() -> Path:
         binary = Path(override).resolve()
         assert binary.is_file(), f"IAMD_BIN={override} is not a file"
         return binary
-    build = subprocess.run(["cargo", "build", "--release", "--bin", "iamd"], cwd=REPO_ROOT)
+    build = subprocess.run(
+        ["cargo", "build", "--release", "--bin", "iamd", "--message-format=json"],
+        cwd=REPO_ROOT, stdout=subprocess.PIPE, text=True,
+    )
     if build.returncode != 0:
         pytest.exit(f"cargo build --release failed with exit code {build.returncode}", 1)
-    target = Path(os.environ.get("CARGO_TARGET_DIR", REPO_ROOT / "target"))
-    return (REPO_ROOT / target / "release" / "iamd").resolve()
+    # Where the binary lands depends on the build target (.cargo/config.toml): ask cargo.
+    executables = [m["executable"] for m in map(json.loads, build.stdout.splitlines())
+                   if m.get("executable")]
+    return Path(executables[-1]).resolve()
 
 
 @pytest.fixture(scope="session")

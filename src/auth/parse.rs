@@ -266,7 +266,9 @@ fn parse_basic_date(value: &str) -> Result<DateTime<Utc>, AuthError> {
         let date = NaiveDate::from_ymd_opt(year, number(4..6)?, number(6..8)?)?;
         date.and_hms_opt(number(9..11)?, number(11..13)?, number(13..15)?)
     })();
-    parsed.map(|naive| naive.and_utc()).ok_or_else(|| bad_date(value))
+    parsed
+        .map(|naive| naive.and_utc())
+        .ok_or_else(|| bad_date(value))
 }
 
 fn bad_date(value: &str) -> AuthError {

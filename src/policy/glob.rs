@@ -14,7 +14,9 @@ pub const LITERAL_QUESTION: char = '\u{E001}';
 pub fn matches(text: &str, pattern: &str) -> bool {
     if text.is_ascii() && pattern.is_ascii() {
         // The escaped wildcards are not ASCII, so no byte stands for them here.
-        return match_units(text.as_bytes(), pattern.as_bytes(), b'*', b'?', |t, p| t == p);
+        return match_units(text.as_bytes(), pattern.as_bytes(), b'*', b'?', |t, p| {
+            t == p
+        });
     }
     let text: Vec<char> = text.chars().collect();
     let pattern: Vec<char> = pattern.chars().collect();
@@ -102,8 +104,14 @@ mod tests {
     fn non_ascii_text_matches_by_character() {
         assert!(matches("ümlaut-ß", "?mlaut-*"));
         assert!(!matches("ümlaut", "??mlaut"));
-        assert!(super::matches_ignoring_ascii_case("IAM:GetÜser", "iam:get?ser"));
-        assert!(!super::matches_ignoring_ascii_case("iam:getüser", "iam:getÜser"));
+        assert!(super::matches_ignoring_ascii_case(
+            "IAM:GetÜser",
+            "iam:get?ser"
+        ));
+        assert!(!super::matches_ignoring_ascii_case(
+            "iam:getüser",
+            "iam:getÜser"
+        ));
     }
 
     #[test]

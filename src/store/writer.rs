@@ -351,34 +351,36 @@ mod tests {
 
     use super::{Write, Writer};
 
-    async fn grouped_writer(dir: &std::path::Path) -> (Writer, SqliteConnectOptions) {
+    type Error = Box<dyn std::error::Error + Send + Sync>;
+
+    async fn grouped_writer(
+        dir: &std::path::Path,
+    ) -> Result<(Writer, SqliteConnectOptions), Error> {
         let options = SqliteConnectOptions::new()
             .filename(dir.join("t.sqlite3"))
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full);
-        let mut conn = options.connect().await.expect("connect");
-        sqlx::Executor::execute(&mut conn, "CREATE TABLE t (name TEXT PRIMARY KEY)")
-            .await
-            .expect("create table");
-        (Writer::grouped(conn), options)
+        let mut conn = options.connect().await?;
+        sqlx::Executor::execute(&mut conn, "CREATE TABLE t (name TEXT PRIMARY KEY)").await?;
+        Ok((Writer::grouped(conn), options))
     }
 
-    async fn names(options: &SqliteConnectOptions) -> Vec<String> {
-        let mut conn = options.connect().await.expect("connect");
-        sqlx::query("SELECT name FROM t ORDER BY name")
+    async fn names(options: &SqliteConnectOptions) -> Result<Vec<String>, Error> {
+        let mut conn = options.connect().await?;
+        Ok(sqlx::query("SELECT name FROM t ORDER BY name")
             .fetch_all(&mut conn)
-            .await
-            .expect("select")
+            .await?
             .iter()
             .map(|row| row.get::<String, _>(0))
-            .collect()
+            .collect())
     }
 
     #[tokio::test]
-    async fn concurrent_writes_share_commits_and_a_failed_one_changes_nothing() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let (writer, options) = grouped_writer(dir.path()).await;
+    async fn concurrent_writes_share_commits_and_a_failed_one_changes_nothing() -> Result<(), Error>
+    {
+        let dir = tempfile::tempdir()?;
+        let (writer, options) = grouped_writer(dir.path()).await?;
         let writer = Arc::new(writer);
         let before = writer.generation();
         let mut tasks = Vec::new();
@@ -386,7 +388,11 @@ mod tests {
             let writer = Arc::clone(&writer);
             tasks.push(tokio::spawn(async move {
                 // Every fifth write repeats a name, so the insert fails inside the batch.
-                let name = if i % 5 == 4 { format!("n{}", i - 1) } else { format!("n{i}") };
+                let name = if i % 5 == 4 {
+                    format!("n{}", i - 1)
+                } else {
+                    format!("n{i}")
+                };
                 sqlx::query("INSERT INTO t (name) VALUES (?1)")
                     .bind(name)
                     .write(&writer)
@@ -396,50 +402,48 @@ mod tests {
         }
         let mut succeeded = 0;
         for task in tasks {
-            if task.await.expect("task") {
+            if task.await? {
                 succeeded += 1;
             }
         }
         assert_eq!(succeeded, 32);
         // Acknowledged writes are committed: a fresh connection sees exactly them.
-        let stored = names(&options).await;
+        let stored = names(&options).await?;
         assert_eq!(stored.len(), 32);
         assert!(!stored.contains(&"n4".to_owned()));
         assert!(writer.generation() > before);
+        Ok(())
     }
 
     #[tokio::test]
-    async fn a_write_dropped_without_commit_is_rolled_back() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let (writer, options) = grouped_writer(dir.path()).await;
-        let mut tx = writer.begin().await.expect("begin");
+    async fn a_write_dropped_without_commit_is_rolled_back() -> Result<(), Error> {
+        let dir = tempfile::tempdir()?;
+        let (writer, options) = grouped_writer(dir.path()).await?;
+        let mut tx = writer.begin().await?;
         sqlx::query("INSERT INTO t (name) VALUES ('dropped')")
             .execute(&mut *tx)
-            .await
-            .expect("insert");
+            .await?;
         drop(tx);
         sqlx::query("INSERT INTO t (name) VALUES ('kept')")
             .write(&writer)
-            .await
-            .expect("second write");
-        assert_eq!(names(&options).await, vec!["kept".to_owned()]);
+            .await?;
+        assert_eq!(names(&options).await?, vec!["kept".to_owned()]);
         writer.close().await;
+        Ok(())
     }
 
     #[tokio::test]
-    async fn the_file_store_writes_with_full_sync() {
-        let dir = tempfile::tempdir().expect("tempdir");
+    async fn the_file_store_writes_with_full_sync() -> Result<(), Error> {
+        let dir = tempfile::tempdir()?;
         let path = dir.path().join("iamd.sqlite3");
-        let store = super::super::Store::open(super::super::Location::File(&path))
-            .await
-            .expect("open");
-        let mut tx = store.writer.begin().await.expect("begin");
+        let store = super::super::Store::open(super::super::Location::File(&path)).await?;
+        let mut tx = store.writer.begin().await?;
         let level: i64 = sqlx::query_scalar("PRAGMA synchronous")
             .fetch_one(&mut *tx)
-            .await
-            .expect("pragma");
+            .await?;
         assert_eq!(level, 2, "synchronous must be FULL (2)");
         drop(tx);
         store.close().await;
+        Ok(())
     }
 }

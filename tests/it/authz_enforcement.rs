@@ -342,7 +342,10 @@ async fn policy_changes_apply_to_the_next_request_on_either_store() {
         let iam = server.iam();
         let user = user_with_policy(&server, "changing", None).await;
         for round in 0..3 {
-            assert!(user.list_users().send().await.is_err(), "round {round}: no policy yet");
+            assert!(
+                user.list_users().send().await.is_err(),
+                "round {round}: no policy yet"
+            );
             iam.put_user_policy()
                 .user_name("changing")
                 .policy_name("p")
@@ -350,7 +353,10 @@ async fn policy_changes_apply_to_the_next_request_on_either_store() {
                 .send()
                 .await
                 .unwrap();
-            assert!(user.list_users().send().await.is_ok(), "round {round}: allowed at once");
+            assert!(
+                user.list_users().send().await.is_ok(),
+                "round {round}: allowed at once"
+            );
             iam.delete_user_policy()
                 .user_name("changing")
                 .policy_name("p")
@@ -358,9 +364,16 @@ async fn policy_changes_apply_to_the_next_request_on_either_store() {
                 .await
                 .unwrap();
         }
-        assert!(user.list_users().send().await.is_err(), "denied again at once");
+        assert!(
+            user.list_users().send().await.is_err(),
+            "denied again at once"
+        );
         // A group's policy reaches its member with the next request, and leaves with it.
-        iam.create_group().group_name("readers").send().await.unwrap();
+        iam.create_group()
+            .group_name("readers")
+            .send()
+            .await
+            .unwrap();
         iam.put_group_policy()
             .group_name("readers")
             .policy_name("p")

@@ -172,11 +172,17 @@ async fn concurrent_writes_are_each_acknowledged_only_once_stored() {
     for i in 0..60 {
         let iam = iam.clone();
         // Every third request repeats the previous name.
-        let name = if i % 3 == 2 { format!("u{}", i - 1) } else { format!("u{i}") };
+        let name = if i % 3 == 2 {
+            format!("u{}", i - 1)
+        } else {
+            format!("u{i}")
+        };
         tasks.push(tokio::spawn(async move {
-            iam.create_user().user_name(name).send().await.map_err(|e| {
-                e.into_service_error().meta().code().map(str::to_owned)
-            })
+            iam.create_user()
+                .user_name(name)
+                .send()
+                .await
+                .map_err(|e| e.into_service_error().meta().code().map(str::to_owned))
         }));
     }
     let mut created = 0;
@@ -190,12 +196,6 @@ async fn concurrent_writes_are_each_acknowledged_only_once_stored() {
     server.stop().await;
 
     let server = common::spawn_with(&["--data-dir", data_dir]).await;
-    let users = server
-        .iam()
-        .list_users()
-        .send()
-        .await
-        .unwrap()
-        .users;
+    let users = server.iam().list_users().send().await.unwrap().users;
     assert_eq!(users.len(), 40);
 }

@@ -53,6 +53,12 @@ pub async fn get_account_authorization_details(ctx: &RequestCtx<'_>) -> HandlerR
         groups(ctx, &mut entries).await?;
     }
     if wants("Role") {
+        // RoleLastUsed is shown: write out the uses recorded since the last flush first.
+        ctx.app
+            .store
+            .flush_role_usage()
+            .await
+            .map_err(errors::store)?;
         roles(ctx, &mut entries).await?;
     }
     managed_policies(

@@ -80,6 +80,12 @@ pub async fn get_role(ctx: &RequestCtx<'_>) -> HandlerResult {
     let mut input = Input::new(ctx.params, Service::Iam);
     let name = input.required("RoleName", &ROLE_NAME);
     input.finish()?;
+    // RoleLastUsed is shown: write out the uses recorded since the last flush first.
+    ctx.app
+        .store
+        .flush_role_usage()
+        .await
+        .map_err(errors::store)?;
     let role = subject::role(ctx, &name).await?;
     let role_tags = ctx
         .app
@@ -155,6 +161,11 @@ pub async fn update_role_description(ctx: &RequestCtx<'_>) -> HandlerResult {
         },
     )
     .await?;
+    ctx.app
+        .store
+        .flush_role_usage()
+        .await
+        .map_err(errors::store)?;
     let role = subject::role(ctx, &name).await?;
     let mut w = XmlWriter::new();
     w.element("Role", |w| write_role(w, &role, View::Full(&[])));

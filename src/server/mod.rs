@@ -84,6 +84,9 @@ async fn flush_key_usage(app: Arc<App>) {
         if let Err(error) = app.store.flush_key_usage().await {
             tracing::warn!(%error, "could not write access key usage");
         }
+        if let Err(error) = app.store.flush_role_usage().await {
+            tracing::warn!(%error, "could not write role usage");
+        }
         rounds += 1;
         if rounds.is_multiple_of(60) {
             let cutoff = app.clock.now() - chrono::TimeDelta::days(1);

@@ -366,6 +366,8 @@ impl Store {
             return Ok(());
         }
         let mut tx = self.writer.begin().await?;
+        // Key uses are in no cache (credentials are cached without them).
+        tx.leaves_caches_valid();
         for (key, usage) in &batch {
             sqlx::query(
                 r"UPDATE access_keys SET last_used_at = ?2, last_used_service = ?3, last_used_region = ?4

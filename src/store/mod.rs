@@ -55,6 +55,9 @@ pub enum StoreError {
     /// no later write is accepted.
     #[error("commit {0} failed")]
     CommitFailed(u64),
+    /// The store was closed (the server is stopping).
+    #[error("the store is closed")]
+    Closed,
 }
 
 /// Kinds of stored entity, for `NotFound`.
@@ -151,6 +154,8 @@ pub struct Store {
     credentials: Arc<cache::CredentialCache>,
     /// Hot rows, valid until the next commit.
     reads: Arc<cache::ReadCache>,
+    /// Role uses waiting to be written, flushed like key uses.
+    role_usage: Arc<roles::PendingRoleUsage>,
     /// Key uses waiting to be written; flushed periodically, on reads of them, and at exit.
     usage: Arc<access_keys::PendingUsage>,
 }
@@ -215,6 +220,7 @@ impl Store {
             reader,
             credentials: Arc::default(),
             reads: Arc::default(),
+            role_usage: Arc::default(),
             usage: Arc::default(),
         })
     }
@@ -234,6 +240,7 @@ impl Store {
         tx.commit().await?;
         self.forget_all_credentials();
         self.usage.clear();
+        self.role_usage.clear();
         Ok(())
     }
 
@@ -241,6 +248,9 @@ impl Store {
     pub async fn close(&self) {
         if let Err(error) = self.flush_key_usage().await {
             tracing::warn!(%error, "could not write access key usage at shutdown");
+        }
+        if let Err(error) = self.flush_role_usage().await {
+            tracing::warn!(%error, "could not write role usage at shutdown");
         }
         self.writer.close().await;
         self.reader.close().await;

@@ -286,4 +286,55 @@ impl Store {
         self.forget_all_credentials();
         Ok(())
     }
+
+    /// Notes that a session of the role was issued; written out by `flush_role_usage`
+    /// (periodically, and before anything shows `RoleLastUsed`), so that issuing sessions
+    /// does not rewrite the role, and with it invalidate the caches, each time.
+    pub(crate) fn record_role_use(&self, role_id: &str, at: DateTime<Utc>, region: &str) {
+        if let Ok(mut pending) = self.role_usage.0.lock() {
+            pending.insert(role_id.to_owned(), (at, region.to_owned()));
+        }
+    }
+
+    /// Writes the recorded role uses.
+    ///
+    /// # Errors
+    /// A database failure; the uses of this batch are then dropped.
+    pub async fn flush_role_usage(&self) -> Result<(), StoreError> {
+        let batch: Vec<(String, (DateTime<Utc>, String))> = match self.role_usage.0.lock() {
+            Ok(mut pending) => pending.drain().collect(),
+            Err(_) => return Ok(()),
+        };
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.writer.begin().await?;
+        for (role_id, (at, region)) in &batch {
+            sqlx::query(
+                "UPDATE roles SET last_used_at = ?2, last_used_region = ?3 WHERE role_id = ?1",
+            )
+            .bind(role_id)
+            .bind(to_millis(*at))
+            .bind(region)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// Role uses waiting to be written: role id → when and in which region.
+#[derive(Debug, Default)]
+pub struct PendingRoleUsage(
+    std::sync::Mutex<std::collections::HashMap<String, (DateTime<Utc>, String)>>,
+);
+
+impl PendingRoleUsage {
+    /// Forgets every pending use.
+    pub fn clear(&self) {
+        if let Ok(mut pending) = self.0.lock() {
+            pending.clear();
+        }
+    }
 }

@@ -201,7 +201,7 @@ pub(crate) const SESSION_SELECT: &str = r"SELECT s.access_key_id, s.account_id, 
 
 impl Store {
     /// Stores a new session; with `role_used_in` (a region), also records the use of the
-    /// session's role, in the same write.
+    /// session's role (written out later, see `record_role_use`).
     ///
     /// # Errors
     /// A database failure.
@@ -219,6 +219,8 @@ impl Store {
             })
             .collect();
         let mut tx = self.writer.begin().await?;
+        // A new session is in no cache: credentials are cached on their first use.
+        tx.leaves_caches_valid();
         sqlx::query(
             r"INSERT INTO sessions (access_key_id, account_id, secret_access_key, session_token, kind,
                   role_id, user_id, session_name, source_identity, tags, transitive_tag_keys,
@@ -247,17 +249,10 @@ impl Store {
         .bind(to_millis(session.expires_at))
         .execute(&mut *tx)
         .await?;
-        if let (Some(region), Some(role)) = (role_used_in, &session.role) {
-            sqlx::query(
-                "UPDATE roles SET last_used_at = ?2, last_used_region = ?3 WHERE role_id = ?1",
-            )
-            .bind(&role.role_id)
-            .bind(to_millis(session.issued_at))
-            .bind(region)
-            .execute(&mut *tx)
-            .await?;
-        }
         tx.commit().await?;
+        if let (Some(region), Some(role)) = (role_used_in, &session.role) {
+            self.record_role_use(&role.role_id, session.issued_at, region);
+        }
         Ok(())
     }
 

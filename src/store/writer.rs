@@ -47,6 +47,8 @@ struct Batch {
     rollback_pending: bool,
     /// The number of the batch now gathering writes, from 1.
     epoch: u64,
+    /// Whether a write in the open batch changed rows that caches hold.
+    changes_cached: bool,
 }
 
 impl Batch {
@@ -110,6 +112,7 @@ impl Writer {
                 open: false,
                 rollback_pending: false,
                 epoch: 1,
+                changes_cached: false,
             })),
             pending: Notify::new(),
             progress: watch::Sender::new(Progress::default()),
@@ -132,12 +135,17 @@ impl Writer {
             Mode::Direct(pool) => Ok(WriteTx {
                 inner: Inner::Direct(Some(pool.begin().await?)),
                 generation: Arc::clone(&self.generation),
+                changes_cached: true,
             }),
             Mode::Grouped(grouped, _) => {
                 if let Some(failed) = grouped.progress.borrow().failed {
                     return Err(StoreError::CommitFailed(failed));
                 }
                 let mut batch = Arc::clone(&grouped.batch).lock_owned().await;
+                // Checked under the lock: the committer's last round takes it after closing.
+                if grouped.closed.load(Ordering::Acquire) {
+                    return Err(StoreError::Closed);
+                }
                 batch.settle().await?;
                 if !batch.open {
                     run(&mut batch.conn, "BEGIN IMMEDIATE").await?;
@@ -150,13 +158,14 @@ impl Writer {
                         grouped: Arc::clone(grouped),
                     },
                     generation: Arc::clone(&self.generation),
+                    changes_cached: true,
                 })
             }
         }
     }
 
-    /// Commits what has gathered and stops the committer; later writes wait forever, so
-    /// this is for shutdown only.
+    /// Commits what has gathered and stops the committer; later writes are refused
+    /// (`StoreError::Closed`).
     pub(crate) async fn close(&self) {
         if let Mode::Grouped(grouped, committer) = &self.mode {
             grouped.closed.store(true, Ordering::Release);
@@ -190,9 +199,12 @@ async fn commit_loop(grouped: Arc<Grouped>, generation: Arc<AtomicU64>) {
             };
             batch.open = false;
             batch.epoch += 1;
+            let changes_cached = std::mem::take(&mut batch.changes_cached);
             match committed {
                 Ok(_) => {
-                    generation.fetch_add(1, Ordering::AcqRel);
+                    if changes_cached {
+                        generation.fetch_add(1, Ordering::AcqRel);
+                    }
                     grouped.progress.send_modify(|p| p.finished = epoch);
                 }
                 Err(error) => {
@@ -226,9 +238,17 @@ enum Inner {
 pub struct WriteTx {
     inner: Inner,
     generation: Arc<AtomicU64>,
+    /// Whether committing must invalidate the caches (the default).
+    changes_cached: bool,
 }
 
 impl WriteTx {
+    /// Declares that this write touches no row any cache holds (new sessions, recorded key
+    /// and role uses), so committing it leaves the caches valid.
+    pub fn leaves_caches_valid(&mut self) {
+        self.changes_cached = false;
+    }
+
     /// Makes the write durable (for the file store: once its batch is committed) and returns
     /// after that.
     ///
@@ -239,7 +259,9 @@ impl WriteTx {
             Inner::Direct(tx) => {
                 if let Some(tx) = tx.take() {
                     tx.commit().await?;
-                    self.generation.fetch_add(1, Ordering::AcqRel);
+                    if self.changes_cached {
+                        self.generation.fetch_add(1, Ordering::AcqRel);
+                    }
                 }
                 Ok(())
             }
@@ -252,6 +274,7 @@ impl WriteTx {
                     return Err(error.into());
                 }
                 let epoch = guard.epoch;
+                guard.changes_cached |= self.changes_cached;
                 let mut progress = grouped.progress.subscribe();
                 drop(guard);
                 grouped.pending.notify_one();

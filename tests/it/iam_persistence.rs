@@ -199,3 +199,58 @@ async fn concurrent_writes_are_each_acknowledged_only_once_stored() {
     let users = server.iam().list_users().send().await.unwrap().users;
     assert_eq!(users.len(), 40);
 }
+
+/// A role's last use is recorded after the session is issued and written out later; a stop
+/// writes it out, so it survives a restart.
+#[tokio::test]
+async fn a_roles_last_use_survives_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = dir.path().to_str().unwrap();
+    let server = common::spawn_with(&["--data-dir", data_dir]).await;
+    let iam = server.iam();
+    common::create_user(&iam, "assumer").await;
+    iam.put_user_policy()
+        .user_name("assumer")
+        .policy_name("assume")
+        .policy_document(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}"#,
+        )
+        .send()
+        .await
+        .unwrap();
+    let (key, secret) = common::create_access_key_only(&iam, "assumer").await;
+    let role = iam
+        .create_role()
+        .role_name("Used")
+        .assume_role_policy_document(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::000000000000:user/assumer"},"Action":"sts:AssumeRole"}]}"#,
+        )
+        .send()
+        .await
+        .unwrap()
+        .role
+        .unwrap();
+    server
+        .sts_as(&key, &secret)
+        .assume_role()
+        .role_arn(role.arn())
+        .role_session_name("once")
+        .send()
+        .await
+        .unwrap();
+    server.stop().await;
+
+    let server = common::spawn_with(&["--data-dir", data_dir]).await;
+    let read = server
+        .iam()
+        .get_role()
+        .role_name("Used")
+        .send()
+        .await
+        .unwrap()
+        .role
+        .unwrap();
+    let used = read.role_last_used.unwrap();
+    assert!(used.last_used_date.is_some());
+    assert_eq!(used.region.as_deref(), Some("us-east-1"));
+}

@@ -249,20 +249,28 @@ class Bench:
 
     def loadgen(self, server: Server, command: list[str], concurrency: int, prefix: str,
                 key=None, secret=None, tags: int = 0) -> dict:
-        output = subprocess.run(
+        done = subprocess.run(
             [str(LOADGEN), "--endpoint", server.endpoint, "--key", key or server.key,
              "--secret", secret or server.secret, "--concurrency", str(concurrency),
              "--prefix", prefix, "--tags", str(tags), *command],
-            check=True, capture_output=True, text=True,
-        ).stdout
-        return json.loads(output)
+            capture_output=True, text=True,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"{server.kind}: loadgen failed: {done.stderr.strip()[-1000:]}")
+        figure = json.loads(done.stdout)
+        # The first failure, as the driver reported it.
+        figure["first_error"] = done.stderr.strip()[-1000:]
+        return figure
 
     def create_users(self, server: Server, concurrency: int, prefix: str) -> dict:
         figure = self.loadgen(
             server, ["measure", "--seconds", str(self.args.seconds)], concurrency, prefix
         )
         if figure["errors"]:
-            raise RuntimeError(f"{server.kind}: CreateUser failed {figure['errors']} times")
+            exited = server.proc.poll()
+            state = "running" if exited is None else f"exited with {exited}"
+            raise RuntimeError(f"{server.kind} ({state}): CreateUser failed {figure['errors']} "
+                               f"times; first: {figure['first_error']}")
         return {k: figure[k] for k in ("rps", "p50_ms", "p99_ms")}
 
     def populate(self, server: Server, users: int, prefix: str, tags: int = 0,

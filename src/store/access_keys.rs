@@ -1,8 +1,7 @@
 //! Access keys, and the credential lookup every signed request makes (served from a cache).
 
 use super::writer::Write;
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
@@ -91,19 +90,6 @@ pub struct KeyUsage {
     pub service: Option<String>,
     /// The region signed for.
     pub region: Option<String>,
-}
-
-/// Key uses not yet written: recording every request would make each one a write.
-#[derive(Debug, Default)]
-pub struct PendingUsage(Mutex<HashMap<String, KeyUsage>>);
-
-impl PendingUsage {
-    /// Forgets every pending use.
-    pub fn clear(&self) {
-        if let Ok(mut pending) = self.0.lock() {
-            pending.clear();
-        }
-    }
 }
 
 #[derive(FromRow)]
@@ -327,9 +313,7 @@ impl Store {
             return Err(StoreError::NotFound(Entity::AccessKey));
         }
         self.forget_credential(access_key_id);
-        if let Ok(mut pending) = self.usage.0.lock() {
-            pending.remove(access_key_id);
-        }
+        self.usage.forget(access_key_id);
         Ok(())
     }
 
@@ -341,16 +325,14 @@ impl Store {
         service: &str,
         region: &str,
     ) {
-        if let Ok(mut pending) = self.usage.0.lock() {
-            pending.insert(
-                access_key_id.to_owned(),
-                KeyUsage {
-                    at: Some(at),
-                    service: Some(service.to_owned()),
-                    region: Some(region.to_owned()),
-                },
-            );
-        }
+        self.usage.record(
+            access_key_id,
+            KeyUsage {
+                at: Some(at),
+                service: Some(service.to_owned()),
+                region: Some(region.to_owned()),
+            },
+        );
     }
 
     /// Writes the recorded key uses.
@@ -358,10 +340,7 @@ impl Store {
     /// # Errors
     /// A database failure; the uses of this batch are then dropped.
     pub async fn flush_key_usage(&self) -> Result<(), StoreError> {
-        let batch: Vec<(String, KeyUsage)> = match self.usage.0.lock() {
-            Ok(mut pending) => pending.drain().collect(),
-            Err(_) => return Ok(()),
-        };
+        let batch = self.usage.take();
         if batch.is_empty() {
             return Ok(());
         }

@@ -9,6 +9,7 @@ pub mod groups;
 pub mod instance_profiles;
 pub mod login_profiles;
 pub mod mfa;
+mod pending;
 pub mod policies;
 pub mod roles;
 pub mod sessions;
@@ -154,10 +155,10 @@ pub struct Store {
     credentials: Arc<cache::CredentialCache>,
     /// Hot rows, valid until the next commit.
     reads: Arc<cache::ReadCache>,
-    /// Role uses waiting to be written, flushed like key uses.
-    role_usage: Arc<roles::PendingRoleUsage>,
+    /// Role uses (when, and in which region) waiting to be written, flushed like key uses.
+    role_usage: Arc<pending::Pending<(DateTime<Utc>, String)>>,
     /// Key uses waiting to be written; flushed periodically, on reads of them, and at exit.
-    usage: Arc<access_keys::PendingUsage>,
+    usage: Arc<pending::Pending<access_keys::KeyUsage>>,
 }
 
 impl Store {

@@ -291,9 +291,7 @@ impl Store {
     /// (periodically, and before anything shows `RoleLastUsed`), so that issuing sessions
     /// does not rewrite the role, and with it invalidate the caches, each time.
     pub(crate) fn record_role_use(&self, role_id: &str, at: DateTime<Utc>, region: &str) {
-        if let Ok(mut pending) = self.role_usage.0.lock() {
-            pending.insert(role_id.to_owned(), (at, region.to_owned()));
-        }
+        self.role_usage.record(role_id, (at, region.to_owned()));
     }
 
     /// Writes the recorded role uses.
@@ -301,10 +299,7 @@ impl Store {
     /// # Errors
     /// A database failure; the uses of this batch are then dropped.
     pub async fn flush_role_usage(&self) -> Result<(), StoreError> {
-        let batch: Vec<(String, (DateTime<Utc>, String))> = match self.role_usage.0.lock() {
-            Ok(mut pending) => pending.drain().collect(),
-            Err(_) => return Ok(()),
-        };
+        let batch = self.role_usage.take();
         if batch.is_empty() {
             return Ok(());
         }
@@ -321,20 +316,5 @@ impl Store {
         }
         tx.commit().await?;
         Ok(())
-    }
-}
-
-/// Role uses waiting to be written: role id → when and in which region.
-#[derive(Debug, Default)]
-pub struct PendingRoleUsage(
-    std::sync::Mutex<std::collections::HashMap<String, (DateTime<Utc>, String)>>,
-);
-
-impl PendingRoleUsage {
-    /// Forgets every pending use.
-    pub fn clear(&self) {
-        if let Ok(mut pending) = self.0.lock() {
-            pending.clear();
-        }
     }
 }

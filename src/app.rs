@@ -18,6 +18,8 @@ pub struct App {
     pub policies: crate::authz::PolicyCache,
     /// Users' and roles' policy sets, valid until the next write.
     pub identities: crate::authz::IdentityCache,
+    /// Requests allowed since the last write, so a repeated call is not decided again.
+    pub decisions: crate::authz::DecisionCache,
     /// The key encoded authorization messages are authenticated with (drawn at start-up).
     pub message_key: [u8; 32],
     /// Service-linked role deletion tasks issued since start-up (they finish at once).

@@ -54,6 +54,7 @@ pub async fn serve(
         clock: Clock::new(),
         policies: authz::PolicyCache::default(),
         identities: authz::IdentityCache::default(),
+        decisions: authz::DecisionCache::default(),
         deletion_tasks: std::sync::Mutex::default(),
         message_key: rand::random(),
     });

@@ -32,7 +32,17 @@ pub enum QueryError {
 /// Lowercase hex SHA-256 of `data`.
 #[must_use]
 pub fn sha256_hex(data: &[u8]) -> String {
-    hex::encode(Sha256::digest(data))
+    hex32(&Sha256::digest(data).into())
+}
+
+/// Lowercase hex of a 32-byte digest.
+fn hex32(bytes: &[u8; 32]) -> String {
+    let mut text = [0u8; 64];
+    // INVARIANT: the buffer is exactly twice the input, and hex digits are ASCII.
+    hex::encode_to_slice(bytes, &mut text).unwrap_or_else(|_| unreachable!());
+    std::str::from_utf8(&text)
+        .unwrap_or_else(|_| unreachable!())
+        .to_owned()
 }
 
 /// The canonical URI of a (non-S3) request path: dot segments resolved, empty segments
@@ -89,7 +99,7 @@ pub fn canonical_query(raw: &str, presigned: bool) -> Result<String, QueryError>
 /// # Errors
 /// The name of the first signed header the request does not carry.
 pub fn canonical_headers(headers: &HeaderMap, signed: &[&str]) -> Result<String, String> {
-    let mut block = String::new();
+    let mut block = String::with_capacity(256);
     for name in signed {
         let mut values = headers.get_all(*name).iter().peekable();
         if values.peek().is_none() {
@@ -104,7 +114,12 @@ pub fn canonical_headers(headers: &HeaderMap, signed: &[&str]) -> Result<String,
             }
             first = false;
             let text = String::from_utf8_lossy(value.as_bytes());
-            block.push_str(&text.split_whitespace().collect::<Vec<_>>().join(" "));
+            for (i, word) in text.split_whitespace().enumerate() {
+                if i > 0 {
+                    block.push(' ');
+                }
+                block.push_str(word);
+            }
         }
         block.push('\n');
     }
@@ -176,7 +191,7 @@ pub fn derive_signing_key(secret: &Secret, date: &str, region: &str, service: &s
 /// The lowercase hex signature of `string_to_sign`.
 #[must_use]
 pub fn signature(signing_key: &[u8; 32], string_to_sign: &str) -> String {
-    hex::encode(hmac(signing_key, string_to_sign.as_bytes()))
+    hex32(&hmac(signing_key, string_to_sign.as_bytes()))
 }
 
 fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {

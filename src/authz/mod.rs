@@ -11,12 +11,13 @@ mod target;
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 
-pub use cache::{IdentityCache, PolicyCache};
+pub use cache::{DecisionCache, IdentityCache, PolicyCache};
 
 use crate::api::{RequestCtx, RequestMeta};
 use crate::auth::{Principal, PrincipalKind};
 use crate::config::AuthMode;
 use crate::policy::{self, Caller, Decision, Evaluation, Layer, PolicySet, RequestContext, Source};
+use crate::protocol::query::Params;
 use crate::protocol::{ApiError, ErrorCode};
 use crate::server::gateway::Action;
 use crate::sts::StsAction;
@@ -37,6 +38,19 @@ pub async fn authorize(ctx: &RequestCtx<'_>, action: Action) -> Result<(), ApiEr
     {
         return Ok(());
     }
+    let action_name = match action {
+        Action::Iam(a) => format!("iam:{}", a.as_str()),
+        Action::Sts(a) => format!("sts:{}", a.as_str()),
+    };
+    // Read before anything the decision depends on, so that a write landing meanwhile makes
+    // the decision too old to be remembered.
+    let generation = ctx.app.store.generation();
+    let remembered = decision_key(ctx.principal, &action_name, ctx.params);
+    if let Some(key) = &remembered
+        && ctx.app.decisions.get(generation, key.as_slice()).is_some()
+    {
+        return Ok(());
+    }
     let internal = |e: crate::store::StoreError| ApiError::internal(&e);
     // A principal whose user or role has gone is limited by nothing it could show, so it is
     // allowed nothing: an empty policy set denies every action.
@@ -44,12 +58,9 @@ pub async fn authorize(ctx: &RequestCtx<'_>, action: Action) -> Result<(), ApiEr
         .await
         .map_err(internal)?
         .unwrap_or_default();
-    let (action_name, target) = match action {
-        Action::Iam(a) => (
-            format!("iam:{}", a.as_str()),
-            target::of_iam(ctx, a).await.map_err(internal)?,
-        ),
-        Action::Sts(a) => (format!("sts:{}", a.as_str()), target::of_sts(ctx, a)),
+    let target = match action {
+        Action::Iam(a) => target::of_iam(ctx, a).await.map_err(internal)?,
+        Action::Sts(a) => target::of_sts(ctx, a),
     };
 
     let mut request = RequestContext::new(&action_name, &target.resource, caller_of(ctx.principal));
@@ -69,30 +80,39 @@ pub async fn authorize(ctx: &RequestCtx<'_>, action: Action) -> Result<(), ApiEr
         }
     };
     // Policies without conditions or variables never read the context keys: they are
-    // gathered only when a policy reads them, or for the record of a denial below.
-    let reads_context = policies.set().reads_context();
+    // gathered only when a policy reads them, or for the record of a denial below. Their
+    // decisions depend on the credential, the action, the parameters and the stored state
+    // alone, so an allow is remembered until the next write.
+    let set = policies.set();
+    let reads_context = set.reads_context();
     if reads_context {
         fill_keys(&mut request);
     }
+    let allow = || {
+        if let (false, Some(key)) = (reads_context, remembered) {
+            ctx.app.decisions.fill(generation, key, ());
+        }
+        Ok(())
+    };
 
-    let mut evaluation = policy::evaluate(&policies.set(), &request);
+    let mut evaluation = policy::evaluate(&set, &request);
     let mut resource = target.resource.clone();
     if evaluation.decision == Decision::Allowed {
         let Some(renamed) = &target.renamed_to else {
-            return Ok(());
+            return allow();
         };
         // Renaming or moving needs the action on what the subject becomes, too.
         request = request.with_target(&action_name, renamed);
-        evaluation = policy::evaluate(&policies.set(), &request);
+        evaluation = policy::evaluate(&set, &request);
         if evaluation.decision == Decision::Allowed {
-            return Ok(());
+            return allow();
         }
         resource.clone_from(renamed);
     }
     if !reads_context {
         // The decision stands; the keys go into the encoded message.
         fill_keys(&mut request);
-        evaluation = policy::evaluate(&policies.set(), &request);
+        evaluation = policy::evaluate(&set, &request);
     }
     let shown = if resource == target.resource {
         target.display.as_deref().unwrap_or(&resource)
@@ -127,6 +147,30 @@ pub async fn authorize(ctx: &RequestCtx<'_>, action: Action) -> Result<(), ApiEr
         "access denied"
     );
     Err(ApiError::new(ErrorCode::AccessDenied, message))
+}
+
+/// Past this length a request's decision is not remembered: such requests carry documents,
+/// and are rarely repeated.
+const MAX_DECISION_KEY: usize = 512;
+
+/// What identifies a request to the decision cache: the access key (which fixes the principal
+/// and any session policies and tags), the action and every parameter, each prefixed with its
+/// length. `None` when there is no access key or the request is too long to keep.
+fn decision_key(principal: &Principal, action_name: &str, params: &Params) -> Option<Vec<u8>> {
+    let key_id = principal.access_key_id.as_deref()?;
+    let parts = [key_id, action_name]
+        .into_iter()
+        .chain(params.pairs().flat_map(|(name, value)| [name, value]));
+    let mut key = Vec::with_capacity(128);
+    for part in parts {
+        let length = u32::try_from(part.len()).ok()?;
+        key.extend_from_slice(&length.to_le_bytes());
+        key.extend_from_slice(part.as_bytes());
+        if key.len() > MAX_DECISION_KEY {
+            return None;
+        }
+    }
+    Some(key)
 }
 
 /// Everything that limits a principal: identity policies, boundary, session policies, tags.
@@ -182,7 +226,7 @@ pub async fn principal_policies(
                 };
                 let identity = Arc::new(identity::of_user(app, &user).await?);
                 app.identities
-                    .fill(generation, &owner.user_id, Arc::clone(&identity));
+                    .fill(generation, owner.user_id.clone(), Arc::clone(&identity));
                 identity
             }
         }
@@ -210,7 +254,7 @@ pub async fn principal_policies(
                 };
                 let identity = Arc::new(identity::of_role(app, &found).await?);
                 app.identities
-                    .fill(generation, &role.role_id, Arc::clone(&identity));
+                    .fill(generation, role.role_id.clone(), Arc::clone(&identity));
                 identity
             }
         }

@@ -40,6 +40,11 @@ impl Params {
         self.values.get(name).map(String::as_str)
     }
 
+    /// Every parameter, ordered by name.
+    pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.values.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
     /// The `Action` parameter.
     #[must_use]
     pub fn action(&self) -> Option<&str> {

@@ -397,3 +397,47 @@ async fn policy_changes_apply_to_the_next_request_on_either_store() {
         assert!(user.list_users().send().await.is_err());
     }
 }
+
+/// An allowed request is remembered until the next write; the same request must be decided
+/// afresh once its subject has moved out of what the policy names, and again when it is back.
+#[tokio::test]
+async fn a_repeated_request_is_decided_again_after_its_subject_moves() {
+    let server = common::spawn().await;
+    let iam = server.iam();
+    let team_only = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetUser",
+        "Resource":"arn:aws:iam::000000000000:user/team/*"}]}"#;
+    let reader = user_with_policy(&server, "reader", Some(team_only)).await;
+    iam.create_user()
+        .user_name("member")
+        .path("/team/")
+        .send()
+        .await
+        .unwrap();
+    for round in 0..2 {
+        for repeat in 0..3 {
+            let user = reader.get_user().user_name("member").send().await;
+            assert!(user.is_ok(), "round {round}, repeat {repeat}: {user:?}");
+        }
+        iam.update_user()
+            .user_name("member")
+            .new_path("/elsewhere/")
+            .send()
+            .await
+            .unwrap();
+        for _ in 0..2 {
+            let error = aws_error(reader.get_user().user_name("member").send().await);
+            error.assert_is(
+                "AccessDenied",
+                403,
+                "User: arn:aws:iam::000000000000:user/reader is not authorized to perform: iam:GetUser on resource: \
+                 user member because no identity-based policy allows the iam:GetUser action",
+            );
+        }
+        iam.update_user()
+            .user_name("member")
+            .new_path("/team/")
+            .send()
+            .await
+            .unwrap();
+    }
+}

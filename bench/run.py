@@ -23,7 +23,7 @@ import sys
 import tempfile
 import time
 import urllib.parse
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from botocore.auth import SigV4Auth
@@ -88,7 +88,6 @@ class Server:
     secret: str = "test"
     account: str = ""
     startup_ms: float = 0.0
-    extras: dict = field(default_factory=dict)
 
     @property
     def endpoint(self) -> str:
@@ -433,39 +432,49 @@ def latency_ms(text: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
+SCALE_WORKLOADS = ("GetCallerIdentity, last key", "GetUser", "ListUsers page")
+
+
+def scale_request(server: Server, workload: str, populated: dict, user: str) -> Signed:
+    """The request of a scale workload: the caller is the last-created key's user, the user
+    fetched is the last one created."""
+    if workload == "GetCallerIdentity, last key":
+        return server.sign("sts", {"Action": "GetCallerIdentity"},
+                           populated["last_key_id"], populated["last_secret"])
+    if workload == "GetUser":
+        return server.sign("iam", {"Action": "GetUser", "UserName": user})
+    return server.sign("iam", {"Action": "ListUsers", "MaxItems": "100"})
+
+
 def run_scale(bench: Bench) -> None:
-    """GetCallerIdentity with the last-created key, GetUser and one ListUsers page, with a
-    small store and again after growing it to the scale size. Both servers stay up through
-    this phase (moto cannot keep its state across a restart); only one is under load at once."""
+    """GetCallerIdentity with the last-created key, GetUser and one ListUsers page, against a
+    small store and a store of the scale size. Each kind of server runs twice, once per size,
+    and the two are measured alternately, point by point: this machine's speed drifts from
+    minute to minute, and both sizes must see the same drift. Only one server is under load
+    at once."""
     args = bench.args
     sizes = {"iamd": args.scale_users, "moto": args.moto_scale_users or args.scale_users}
-    servers = {kind: bench.start(kind) for kind in args.servers}
+    labels = ("small", "large")
+    servers = {(kind, label): bench.start(kind) for kind in args.servers for label in labels}
     try:
-        for label in ("small", "large"):
-            last = {}
-            for kind, server in servers.items():
-                target = args.small_users if label == "small" else sizes[kind]
-                have = server.extras.get("users", 0)
-                populated = bench.populate(server, target - have, f"s{have}", keys=True)
-                server.extras["users"] = target
-                last[kind] = (populated, f"s{have}-{target - have - 1}")
-                print(f"  {kind:5} store now holds {target:,} users and keys "
-                      f"({populated['seconds']:.0f} s to add them)", flush=True)
-            for run in range(args.runs):
-                for kind, server in servers.items():
-                    populated, user = last[kind]
-                    size = f"{server.extras['users']:,} users+keys"
-                    gci = server.sign("sts", {"Action": "GetCallerIdentity"},
-                                      populated["last_key_id"], populated["last_secret"])
-                    get_user = server.sign("iam", {"Action": "GetUser", "UserName": user})
-                    page = server.sign("iam", {"Action": "ListUsers", "MaxItems": "100"})
-                    for c in args.concurrency:
-                        bench.record(f"scale {label}: GetCallerIdentity, last key, {size} c={c}",
-                                     kind, bench.wrk(server, [gci], c))
-                        bench.record(f"scale {label}: GetUser, {size} c={c}", kind,
-                                     bench.wrk(server, [get_user], c))
-                        bench.record(f"scale {label}: ListUsers page, {size} c={c}", kind,
-                                     bench.wrk(server, [page], c))
+        stores = {}
+        for (kind, label), server in servers.items():
+            users = args.small_users if label == "small" else sizes[kind]
+            populated = bench.populate(server, users, "s0", keys=True)
+            stores[kind, label] = (populated, f"s0-{users - 1}", f"{users:,} users+keys")
+            print(f"  {kind:5} {label} store holds {users:,} users and keys "
+                  f"({populated['seconds']:.0f} s to add them)", flush=True)
+        for run in range(args.runs):
+            order = labels if run % 2 == 0 else tuple(reversed(labels))
+            for kind in args.servers:
+                for c in args.concurrency:
+                    for workload in SCALE_WORKLOADS:
+                        for label in order:
+                            server = servers[kind, label]
+                            populated, user, size = stores[kind, label]
+                            request = scale_request(server, workload, populated, user)
+                            bench.record(f"scale {label}: {workload}, {size} c={c}", kind,
+                                         bench.wrk(server, [request], c))
     finally:
         for server in servers.values():
             server.stop()

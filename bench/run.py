@@ -570,7 +570,7 @@ def targets(summ: dict, concurrency: list[int], unsupported: dict, seconds: floa
     check("start-up: iamd < 20 ms", find(summ, "start-up"), 20, above=False)
     check("idle RSS: iamd < 10 MiB", find(summ, "RSS idle"), 10, above=False)
     for c in concurrency:
-        for name in ("GetCallerIdentity, last key", "GetUser", "ListUsers page"):
+        for name in SCALE_WORKLOADS:
             small = large = None
             for workload, row in summ.items():
                 # moto's large store may be smaller, which makes its rows separate ones.

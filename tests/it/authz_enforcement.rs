@@ -413,17 +413,14 @@ async fn a_repeated_request_is_decided_again_after_its_subject_moves() {
         .send()
         .await
         .unwrap();
+    let move_member =
+        |path: &'static str| iam.update_user().user_name("member").new_path(path).send();
     for round in 0..2 {
         for repeat in 0..3 {
             let user = reader.get_user().user_name("member").send().await;
             assert!(user.is_ok(), "round {round}, repeat {repeat}: {user:?}");
         }
-        iam.update_user()
-            .user_name("member")
-            .new_path("/elsewhere/")
-            .send()
-            .await
-            .unwrap();
+        move_member("/elsewhere/").await.unwrap();
         for _ in 0..2 {
             let error = aws_error(reader.get_user().user_name("member").send().await);
             error.assert_is(
@@ -433,11 +430,6 @@ async fn a_repeated_request_is_decided_again_after_its_subject_moves() {
                  user member because no identity-based policy allows the iam:GetUser action",
             );
         }
-        iam.update_user()
-            .user_name("member")
-            .new_path("/team/")
-            .send()
-            .await
-            .unwrap();
+        move_member("/team/").await.unwrap();
     }
 }

@@ -336,7 +336,7 @@ class Bench:
     # ---- one run against one server ------------------------------------------------------
 
     def run_main(self, kind: str, run: int) -> None:
-        """Start-up, memory, the throughput workloads, and (iamd) enforcement."""
+        """Start-up, memory and the throughput workloads."""
         args = self.args
         server = self.start(kind)
         try:
@@ -376,40 +376,63 @@ class Bench:
                             lambda: self.wrk(server, [sig("iam", simulate)], c))
                 self.record(f"CreateUser c={c} (loadgen)", kind,
                             self.create_users(server, c, f"r{run}c{c}"))
-            if kind == "iamd":
-                key, secret = self.enforcement_user(server)
-                get_user = sig("iam", {"Action": "GetUser", "UserName": "bench-target"},
-                               key, secret)
-                # The root user is authenticated but never authorized: against it, the user's
-                # figure shows what deciding the policies costs apart from checking signatures.
-                as_root = sig("iam", {"Action": "GetUser", "UserName": "bench-target"})
-                for c in args.concurrency:
-                    self.record(f"enforcement: GetUser, 10 policies, strict c={c}", kind,
-                                self.wrk(server, [get_user], c))
-                    self.record(f"enforcement: GetUser as root, strict c={c}", kind,
-                                self.wrk(server, [as_root], c))
-                server.stop()
-                server = self.start(kind, mode="off", data_dir=server.data_dir)
-                for c in args.concurrency:
-                    self.record(f"enforcement: GetUser, 10 policies, off c={c}", kind,
-                                self.wrk(server, [get_user], c))
         finally:
             server.stop()
             if server.data_dir:
                 shutil.rmtree(server.data_dir, ignore_errors=True)
 
-    def run_persistence(self, run: int) -> None:
-        """CreateUser on a fresh SQLite file versus a fresh in-memory store (iamd only)."""
-        for store in ("file", "memory"):
-            server = self.start("iamd", store=store)
-            try:
-                for c in self.args.concurrency:
-                    self.record(f"persistence: CreateUser, {store} store c={c} (loadgen)",
-                                "iamd", self.create_users(server, c, f"p{run}c{c}"))
-            finally:
+    def alternate(self, subjects: dict, points: list) -> None:
+        """Measures every point on every subject, the subjects taking turns point by point (in
+        reverse order every other run): this machine's speed drifts from minute to minute, and
+        figures that are compared must see the same drift. One server is under load at a time.
+        A point is (row name with `{label}` for the subject's label, measure(subject, run))."""
+        labels = list(subjects)
+        for run in range(self.args.runs):
+            order = labels if run % 2 == 0 else labels[::-1]
+            for name, measure in points:
+                for label in order:
+                    self.record(name.format(label=label), "iamd", measure(subjects[label], run))
+
+    def run_enforcement(self) -> None:
+        """GetUser by a user with 10 attached policies, on a server in `strict` mode and on one
+        in `off` mode started from a copy of the same data; and by the root user under
+        `strict`, which is authenticated but never authorized: against it, the user's figure
+        shows what deciding the policies costs apart from checking signatures."""
+        setup = self.start("iamd")
+        setup.call("iam", {"Action": "CreateUser", "UserName": "bench-target"})
+        key, secret = self.enforcement_user(setup)
+        setup.stop()
+        copy = Path(tempfile.mkdtemp(prefix="iamd-off-", dir=self.workdir)) / "data"
+        shutil.copytree(setup.data_dir, copy)
+        strict = self.start("iamd", data_dir=setup.data_dir)
+        off = self.start("iamd", mode="off", data_dir=str(copy))
+        try:
+            params = {"Action": "GetUser", "UserName": "bench-target"}
+            subjects = {
+                "GetUser, 10 policies, strict": (strict, strict.sign("iam", params, key, secret)),
+                "GetUser as root, strict": (strict, strict.sign("iam", params)),
+                "GetUser, 10 policies, off": (off, off.sign("iam", params, key, secret)),
+            }
+            self.alternate(subjects, [
+                (f"enforcement: {{label}} c={c}",
+                 lambda subject, run, c=c: self.wrk(subject[0], [subject[1]], c))
+                for c in self.args.concurrency])
+        finally:
+            strict.stop()
+            off.stop()
+
+    def run_persistence(self) -> None:
+        """CreateUser on a fresh SQLite file versus a fresh in-memory store."""
+        subjects = {"file": self.start("iamd", store="file"),
+                    "memory": self.start("iamd", store="memory")}
+        try:
+            self.alternate(subjects, [
+                (f"persistence: CreateUser, {{label}} store c={c} (loadgen)",
+                 lambda server, run, c=c: self.create_users(server, c, f"p{run}c{c}"))
+                for c in self.args.concurrency])
+        finally:
+            for server in subjects.values():
                 server.stop()
-                if server.data_dir:
-                    shutil.rmtree(server.data_dir, ignore_errors=True)
 
 
 SIM_ACTIONS = [
@@ -672,7 +695,7 @@ def main() -> None:
     parser.add_argument("--scale-users", type=int, default=100_000)
     parser.add_argument("--moto-scale-users", type=int, default=0,
                         help="moto's scale size if smaller (it takes minutes to fill)")
-    parser.add_argument("--only", default="main,persistence,scale")
+    parser.add_argument("--only", default="main,enforcement,persistence,scale")
     parser.add_argument("--servers", default="iamd,moto")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results"))
     parser.add_argument("--update-readme", action="store_true")
@@ -693,8 +716,8 @@ def main() -> None:
     args.servers = args.servers.split(",")
     phases = args.only.split(",")
     if not set(args.servers) <= {"iamd", "moto"} or not set(phases) <= {
-            "main", "persistence", "scale"}:
-        parser.error("--servers takes iamd,moto and --only main,persistence,scale")
+            "main", "enforcement", "persistence", "scale"}:
+        parser.error("--servers takes iamd,moto and --only main,enforcement,persistence,scale")
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: run bench/run, which installs it")
     global IAMD, LOADGEN
@@ -708,10 +731,12 @@ def main() -> None:
                 for kind in args.servers if run % 2 == 0 else reversed(args.servers):
                     print(f"== run {run + 1}/{args.runs}: {kind}", flush=True)
                     bench.run_main(kind, run)
+        if "enforcement" in phases:
+            print("== iamd enforcement", flush=True)
+            bench.run_enforcement()
         if "persistence" in phases:
-            for run in range(args.runs):
-                print(f"== run {run + 1}/{args.runs}: iamd persistence", flush=True)
-                bench.run_persistence(run)
+            print("== iamd persistence", flush=True)
+            bench.run_persistence()
         if "scale" in phases:
             print("== scale", flush=True)
             run_scale(bench)

@@ -5,7 +5,7 @@
 //! clients are strict about both. See
 //! <https://docs.aws.amazon.com/IAM/latest/APIReference/iam-api.pdf> (Query API responses).
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Timelike, Utc};
 use quick_xml::escape::escape;
 
 use super::Service;
@@ -135,7 +135,15 @@ fn xml_safe(value: &str) -> std::borrow::Cow<'_, str> {
 /// Formats a timestamp the way IAM and STS send them: UTC, second precision, `Z`.
 #[must_use]
 pub fn format_timestamp(at: DateTime<Utc>) -> String {
-    at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    let (year, month, day) = (at.year(), at.month(), at.day());
+    if !(0..=9999).contains(&year) {
+        // Four digits cannot hold it; chrono writes the sign and every digit.
+        return at.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    }
+    // Written directly: a list page formats several timestamps per item, and going through a
+    // format string parses it again for every one.
+    let (hour, minute, second) = (at.hour(), at.minute(), at.second());
+    format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}Z")
 }
 
 /// The whole success document for `action`, wrapping `result` (if the action has one).
@@ -255,5 +263,11 @@ mod tests {
     fn timestamps_have_second_precision_and_a_z() {
         let at = DateTime::from_timestamp(1_704_164_645, 500_000_000).unwrap_or_default();
         assert_eq!(format_timestamp(at), "2024-01-02T03:04:05Z");
+        let at = DateTime::from_timestamp(946_684_799, 999_999_999).unwrap_or_default();
+        assert_eq!(format_timestamp(at), "1999-12-31T23:59:59Z");
+        let at = DateTime::from_timestamp(-62_135_596_800, 0).unwrap_or_default();
+        assert_eq!(format_timestamp(at), "0001-01-01T00:00:00Z");
+        let at = DateTime::from_timestamp(253_402_300_800, 0).unwrap_or_default();
+        assert_eq!(format_timestamp(at), "+10000-01-01T00:00:00Z");
     }
 }

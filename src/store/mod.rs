@@ -26,6 +26,10 @@ use chrono::{DateTime, Utc};
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
+/// Rows a query may hand over before SQLite's thread waits for them to be read: room for a
+/// whole page (1,000 items at most) plus its marker, so a page crosses in one go.
+const ROW_CHANNEL: usize = 1024;
+
 pub use access_keys::{AccessKey, AccessKeyStatus, Credential, KeyOwner, KeyUsage};
 
 /// A storage failure. Callers turn it into `InternalFailure` unless a variant says otherwise.
@@ -171,7 +175,9 @@ impl Store {
             Location::Memory => {
                 // Every connection to `:memory:` is its own database, so one connection
                 // serves both roles and is never recycled.
-                let options = SqliteConnectOptions::from_str("sqlite::memory:")?.foreign_keys(true);
+                let options = SqliteConnectOptions::from_str("sqlite::memory:")?
+                    .foreign_keys(true)
+                    .row_buffer_size(ROW_CHANNEL);
                 let pool = SqlitePoolOptions::new()
                     .max_connections(1)
                     .min_connections(1)
@@ -194,6 +200,7 @@ impl Store {
                     // FULL: an acknowledged write survives a crash or power loss.
                     .synchronous(SqliteSynchronous::Full)
                     .foreign_keys(true)
+                    .row_buffer_size(ROW_CHANNEL)
                     .busy_timeout(Duration::from_secs(10));
                 // Migrated through a pool of one, whose connection then leaves it for good.
                 // Migrations run with NORMAL: in WAL mode a crash can lose, but not corrupt,
@@ -307,4 +314,11 @@ pub(crate) fn to_flag(value: bool) -> i64 {
 /// Whether a sqlx error is a violated UNIQUE or PRIMARY KEY constraint.
 pub(crate) fn is_unique_violation(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(e) if e.is_unique_violation())
+}
+
+/// Rows SQLite returned as one JSON array of arrays (`json_group_array(json_array(…))`).
+pub(crate) fn rows_from_json<T: serde::de::DeserializeOwned>(
+    page: &str,
+) -> Result<Vec<T>, StoreError> {
+    serde_json::from_str(page).map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))
 }

@@ -335,51 +335,74 @@ class Bench:
 
     # ---- one run against one server ------------------------------------------------------
 
-    def run_main(self, kind: str, run: int) -> None:
-        """Start-up, memory and the throughput workloads."""
+    def run_main(self, run: int) -> None:
+        """Start-up, memory and the throughput workloads: both servers are started and set up,
+        then measured alternately, point by point (see `alternate`)."""
         args = self.args
-        server = self.start(kind)
+        kinds = args.servers if run % 2 == 0 else args.servers[::-1]
+        servers, fixtures = {}, {}
         try:
-            self.record("start-up (ms, exec to first signed GetCallerIdentity)", kind,
-                        {"value": server.startup_ms})
-            time.sleep(1)
-            self.record("RSS idle (MiB)", kind, {"value": rss_kib(server.proc.pid) / 1024})
-            self.populate(server, args.users, f"pop{run}", tags=2)
-            time.sleep(1)
-            self.record(f"RSS after {args.users:,} users x 2 tags (MiB)", kind,
-                        {"value": rss_kib(server.proc.pid) / 1024})
-            fx = self.fixtures(server)
-            sig = server.sign
+            for kind in kinds:
+                server = servers[kind] = self.start(kind)
+                self.record("start-up (ms, exec to first signed GetCallerIdentity)", kind,
+                            {"value": server.startup_ms})
+                time.sleep(1)
+                self.record("RSS idle (MiB)", kind, {"value": rss_kib(server.proc.pid) / 1024})
+                self.populate(server, args.users, f"pop{run}", tags=2)
+                time.sleep(1)
+                self.record(f"RSS after {args.users:,} users x 2 tags (MiB)", kind,
+                            {"value": rss_kib(server.proc.pid) / 1024})
+                fixtures[kind] = self.fixtures(server)
             for c in args.concurrency:
-                self.record(f"GetCallerIdentity c={c}", kind,
-                            self.wrk(server, [sig("sts", {"Action": "GetCallerIdentity"})], c))
-                self.record(f"GetUser c={c}", kind, self.wrk(
-                    server, [sig("iam", {"Action": "GetUser", "UserName": "bench-target"})], c))
-                self.record(f"ListUsers 100/page of {args.users:,} c={c}", kind, self.wrk(
-                    server, [sig("iam", {"Action": "ListUsers", "MaxItems": "100"})], c))
-                self.record(f"AttachUserPolicy+ListAttachedUserPolicies c={c}", kind, self.wrk(
-                    server,
-                    [sig("iam", {"Action": "AttachUserPolicy", "UserName": "bench-attach",
-                                 "PolicyArn": fx["policy"]}),
-                     sig("iam", {"Action": "ListAttachedUserPolicies",
-                                 "UserName": "bench-attach"})], c))
-                self.record(f"AssumeRole c={c}", kind, self.wrk(
-                    server, [sig("sts", {"Action": "AssumeRole", "RoleArn": fx["role"],
-                                         "RoleSessionName": "bench"}, *fx["assumer"])], c))
-                simulate = {"Action": "SimulatePrincipalPolicy", "PolicySourceArn": fx["sim"]}
-                for i, action in enumerate(SIM_ACTIONS, 1):
-                    simulate[f"ActionNames.member.{i}"] = action
-                for i in range(1, 6):
-                    simulate[f"ResourceArns.member.{i}"] = (
-                        f"arn:aws:iam::{server.account}:user/team{i}/admin-{i}")
-                self.record(f"SimulatePrincipalPolicy 10x5 c={c}", kind,
-                            lambda: self.wrk(server, [sig("iam", simulate)], c))
-                self.record(f"CreateUser c={c} (loadgen)", kind,
-                            self.create_users(server, c, f"r{run}c{c}"))
+                for name, measure in self.main_points(c, run):
+                    for kind in kinds:
+                        self.record(name, kind, lambda kind=kind: measure(servers[kind],
+                                                                          fixtures[kind]))
         finally:
-            server.stop()
-            if server.data_dir:
-                shutil.rmtree(server.data_dir, ignore_errors=True)
+            for server in servers.values():
+                server.stop()
+                if server.data_dir:
+                    shutil.rmtree(server.data_dir, ignore_errors=True)
+
+    def main_points(self, c: int, run: int) -> list:
+        """The throughput workloads at concurrency `c`: (row name, measure(server, fixtures))."""
+        def fixed(service: str, params: dict, caller: str | None = None):
+            def measure(server: Server, fx: dict) -> dict:
+                credentials = fx[caller] if caller else ()
+                return self.wrk(server, [server.sign(service, params, *credentials)], c)
+            return measure
+
+        def attach_and_list(server: Server, fx: dict) -> dict:
+            return self.wrk(server, [
+                server.sign("iam", {"Action": "AttachUserPolicy", "UserName": "bench-attach",
+                                    "PolicyArn": fx["policy"]}),
+                server.sign("iam", {"Action": "ListAttachedUserPolicies",
+                                    "UserName": "bench-attach"})], c)
+
+        def assume_role(server: Server, fx: dict) -> dict:
+            return fixed("sts", {"Action": "AssumeRole", "RoleArn": fx["role"],
+                                 "RoleSessionName": "bench"}, "assumer")(server, fx)
+
+        def simulate(server: Server, fx: dict) -> dict:
+            params = {"Action": "SimulatePrincipalPolicy", "PolicySourceArn": fx["sim"]}
+            for i, action in enumerate(SIM_ACTIONS, 1):
+                params[f"ActionNames.member.{i}"] = action
+            for i in range(1, 6):
+                params[f"ResourceArns.member.{i}"] = (
+                    f"arn:aws:iam::{server.account}:user/team{i}/admin-{i}")
+            return fixed("iam", params)(server, fx)
+
+        return [
+            (f"GetCallerIdentity c={c}", fixed("sts", {"Action": "GetCallerIdentity"})),
+            (f"GetUser c={c}", fixed("iam", {"Action": "GetUser", "UserName": "bench-target"})),
+            (f"ListUsers 100/page of {self.args.users:,} c={c}",
+             fixed("iam", {"Action": "ListUsers", "MaxItems": "100"})),
+            (f"AttachUserPolicy+ListAttachedUserPolicies c={c}", attach_and_list),
+            (f"AssumeRole c={c}", assume_role),
+            (f"SimulatePrincipalPolicy 10x5 c={c}", simulate),
+            (f"CreateUser c={c} (loadgen)",
+             lambda server, fx: self.create_users(server, c, f"r{run}c{c}")),
+        ]
 
     def alternate(self, subjects: dict, points: list) -> None:
         """Measures every point on every subject, the subjects taking turns point by point (in
@@ -728,9 +751,8 @@ def main() -> None:
         bench = Bench(args, Path(workdir))
         if "main" in phases:
             for run in range(args.runs):
-                for kind in args.servers if run % 2 == 0 else reversed(args.servers):
-                    print(f"== run {run + 1}/{args.runs}: {kind}", flush=True)
-                    bench.run_main(kind, run)
+                print(f"== run {run + 1}/{args.runs}", flush=True)
+                bench.run_main(run)
         if "enforcement" in phases:
             print("== iamd enforcement", flush=True)
             bench.run_enforcement()

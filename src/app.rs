@@ -1,5 +1,7 @@
 //! The shared state of a running server, and the seeding of its accounts.
 
+use chrono::{DateTime, Utc};
+
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::store::accounts::RootKey;
@@ -32,38 +34,7 @@ impl App {
     /// # Errors
     /// A database failure.
     pub async fn seed(&self) -> Result<(), StoreError> {
-        let existing = self.store.list_accounts().await?;
-        let default = (
-            self.config.account_id.as_str(),
-            self.config.root_access_key_id.as_str(),
-            self.config.root_secret_access_key.as_str(),
-        );
-        let extras = self.config.accounts.iter().map(|a| {
-            (
-                a.account_id.as_str(),
-                a.access_key_id.as_str(),
-                a.secret_access_key.as_str(),
-            )
-        });
-        for (account_id, access_key_id, secret_access_key) in std::iter::once(default).chain(extras)
-        {
-            if existing.iter().any(|id| id == account_id) {
-                continue;
-            }
-            let key = RootKey {
-                access_key_id,
-                secret_access_key,
-            };
-            match self
-                .store
-                .create_account(account_id, &key, self.clock.now())
-                .await
-            {
-                Ok(()) | Err(StoreError::AlreadyExists) => {}
-                Err(e) => return Err(e),
-            }
-        }
-        Ok(())
+        seed_accounts(&self.store, &self.config, self.clock.now()).await
     }
 
     /// Back to the freshly-started state: an empty store, the configured accounts, the wall clock.
@@ -79,4 +50,42 @@ impl App {
         }
         self.seed().await
     }
+}
+
+/// Creates the configured accounts that do not exist yet (the default one and `--account`s).
+///
+/// # Errors
+/// A database failure.
+pub async fn seed_accounts(
+    store: &Store,
+    config: &Config,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let existing = store.list_accounts().await?;
+    let default = (
+        config.account_id.as_str(),
+        config.root_access_key_id.as_str(),
+        config.root_secret_access_key.as_str(),
+    );
+    let extras = config.accounts.iter().map(|a| {
+        (
+            a.account_id.as_str(),
+            a.access_key_id.as_str(),
+            a.secret_access_key.as_str(),
+        )
+    });
+    for (account_id, access_key_id, secret_access_key) in std::iter::once(default).chain(extras) {
+        if existing.iter().any(|id| id == account_id) {
+            continue;
+        }
+        let key = RootKey {
+            access_key_id,
+            secret_access_key,
+        };
+        match store.create_account(account_id, &key, now).await {
+            Ok(()) | Err(StoreError::AlreadyExists) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }

@@ -47,18 +47,22 @@ pub async fn serve(
     } else {
         Location::File(&database)
     };
-    let store = Store::open(location).await?;
+    // The configured accounts are created before writes wait for the disk: start-up writes
+    // them again whenever they are missing.
+    let clock = Clock::new();
+    let bootstrap = Store::open_for_bootstrap(location).await?;
+    app::seed_accounts(&bootstrap, &config, clock.now()).await?;
+    let store = bootstrap.durable().await?;
     let app = Arc::new(App {
         config,
         store,
-        clock: Clock::new(),
+        clock,
         policies: authz::PolicyCache::default(),
         identities: authz::IdentityCache::default(),
         decisions: authz::DecisionCache::default(),
         deletion_tasks: std::sync::Mutex::default(),
         message_key: rand::random(),
     });
-    app.seed().await?;
     server::run(listener, app, shutdown).await;
     Ok(())
 }

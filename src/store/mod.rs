@@ -140,6 +140,29 @@ pub enum Limit {
     InlinePolicySize,
 }
 
+/// A store whose writes do not yet wait for the disk; see [`Store::open_for_bootstrap`].
+#[derive(Debug)]
+pub struct Bootstrap(Store);
+
+impl Bootstrap {
+    /// The store, with every write from now on durable.
+    ///
+    /// # Errors
+    /// A database failure.
+    pub async fn durable(self) -> Result<Store, StoreError> {
+        self.0.writer.make_durable().await?;
+        Ok(self.0)
+    }
+}
+
+impl std::ops::Deref for Bootstrap {
+    type Target = Store;
+
+    fn deref(&self) -> &Store {
+        &self.0
+    }
+}
+
 /// Where the database lives.
 #[derive(Clone, Debug)]
 pub enum Location<'a> {
@@ -171,6 +194,16 @@ impl Store {
     /// # Errors
     /// The file cannot be opened or a migration fails.
     pub async fn open(location: Location<'_>) -> Result<Self, StoreError> {
+        Self::open_for_bootstrap(location).await?.durable().await
+    }
+
+    /// Opens the store like [`Store::open`], but its writes do not wait for the disk until
+    /// [`Bootstrap::durable`]: for what start-up writes again whenever it is missing (the
+    /// configured accounts), which a crash may then lose but never corrupt.
+    ///
+    /// # Errors
+    /// The file cannot be opened or a migration fails.
+    pub async fn open_for_bootstrap(location: Location<'_>) -> Result<Bootstrap, StoreError> {
         let (writer, reader) = match location {
             Location::Memory => {
                 // Every connection to `:memory:` is its own database, so one connection
@@ -202,17 +235,16 @@ impl Store {
                     .foreign_keys(true)
                     .row_buffer_size(ROW_CHANNEL)
                     .busy_timeout(Duration::from_secs(10));
-                // Migrated through a pool of one, whose connection then leaves it for good.
-                // Migrations run with NORMAL: in WAL mode a crash can lose, but not corrupt,
-                // their last commits, and a lost migration simply runs again at the next start.
-                // Writes after them are durable again.
+                // Migrated through a pool of one, whose connection then leaves it for good to
+                // become the writer. Migrations and the bootstrap run with NORMAL: in WAL mode a
+                // crash can lose, but not corrupt, their last commits, and what is lost is
+                // written again at the next start. `Bootstrap::durable` switches to FULL.
                 let pool = SqlitePoolOptions::new()
                     .max_connections(1)
                     .connect_with(options.clone().synchronous(SqliteSynchronous::Normal))
                     .await?;
                 sqlx::migrate!("./migrations").run(&pool).await?;
-                let mut conn = pool.acquire().await?.detach();
-                sqlx::Executor::execute(&mut conn, "PRAGMA synchronous = FULL").await?;
+                let conn = pool.acquire().await?.detach();
                 let writer = writer::Writer::grouped(conn);
                 let reader = SqlitePoolOptions::new()
                     .max_connections(4)
@@ -223,14 +255,14 @@ impl Store {
                 (writer, reader)
             }
         };
-        Ok(Self {
+        Ok(Bootstrap(Self {
             writer: Arc::new(writer),
             reader,
             credentials: Arc::default(),
             reads: Arc::default(),
             role_usage: Arc::default(),
             usage: Arc::default(),
-        })
+        }))
     }
 
     /// Deletes every row of every table, leaving an empty, migrated database.

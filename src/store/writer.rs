@@ -26,6 +26,8 @@ use tokio::task::JoinHandle;
 use super::StoreError;
 
 const SAVEPOINT: &str = "SAVEPOINT iamd_write";
+/// Opening a batch and the first write's savepoint in one trip to SQLite's thread.
+const BEGIN_AND_SAVEPOINT: &str = "BEGIN IMMEDIATE; SAVEPOINT iamd_write";
 const RELEASE: &str = "RELEASE iamd_write";
 const ROLLBACK_TO: &str = "ROLLBACK TO iamd_write";
 
@@ -147,11 +149,16 @@ impl Writer {
                     return Err(StoreError::Closed);
                 }
                 batch.settle().await?;
-                if !batch.open {
-                    run(&mut batch.conn, "BEGIN IMMEDIATE").await?;
+                if batch.open {
+                    run(&mut batch.conn, SAVEPOINT).await?;
+                } else {
+                    if let Err(error) = run(&mut batch.conn, BEGIN_AND_SAVEPOINT).await {
+                        // Whichever half failed, no batch is open afterwards.
+                        let _ = run(&mut batch.conn, "ROLLBACK").await;
+                        return Err(error.into());
+                    }
                     batch.open = true;
                 }
-                run(&mut batch.conn, SAVEPOINT).await?;
                 Ok(WriteTx {
                     inner: Inner::Grouped {
                         batch: Some(batch),
@@ -162,6 +169,26 @@ impl Writer {
                 })
             }
         }
+    }
+
+    /// Makes every later commit wait for the disk (`synchronous = FULL`); the file store's
+    /// writer starts without, for migrations and the bootstrap.
+    ///
+    /// # Errors
+    /// A database failure.
+    pub(crate) async fn make_durable(&self) -> Result<(), StoreError> {
+        if let Mode::Grouped(grouped, _) = &self.mode {
+            let mut batch = grouped.batch.lock().await;
+            batch.settle().await?;
+            if batch.open {
+                // Every write so far has returned, and one that succeeded waited for its
+                // commit: what is still open holds only writes that failed.
+                run(&mut batch.conn, "ROLLBACK").await?;
+                batch.open = false;
+            }
+            run(&mut batch.conn, "PRAGMA synchronous = FULL").await?;
+        }
+        Ok(())
     }
 
     /// Commits what has gathered and stops the committer; later writes are refused
@@ -451,6 +478,36 @@ mod tests {
             .write(&writer)
             .await?;
         assert_eq!(names(&options).await?, vec!["kept".to_owned()]);
+        writer.close().await;
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn becoming_durable_after_a_failed_write_keeps_what_succeeded() -> Result<(), Error> {
+        let dir = tempfile::tempdir()?;
+        let (writer, options) = grouped_writer(dir.path()).await?;
+        sqlx::query("INSERT INTO t (name) VALUES ('kept')")
+            .write(&writer)
+            .await?;
+        // A failed write leaves its batch open until the next write or commit.
+        let failed = sqlx::query("INSERT INTO t (name) VALUES ('kept')")
+            .write(&writer)
+            .await;
+        assert!(failed.is_err());
+        writer.make_durable().await?;
+        let mut tx = writer.begin().await?;
+        let level: i64 = sqlx::query_scalar("PRAGMA synchronous")
+            .fetch_one(&mut *tx)
+            .await?;
+        assert_eq!(level, 2, "synchronous must be FULL (2)");
+        sqlx::query("INSERT INTO t (name) VALUES ('later')")
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        assert_eq!(
+            names(&options).await?,
+            vec!["kept".to_owned(), "later".to_owned()]
+        );
         writer.close().await;
         Ok(())
     }

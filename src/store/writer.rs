@@ -3,7 +3,8 @@
 //! SQLite has one writer, and a durable commit costs an fsync. Committing every write on its
 //! own caps writes at the disk's fsync rate, so the file store shares commits: each write runs
 //! inside a savepoint of one open transaction, and a committer task commits whatever has
-//! gathered while the previous commit was syncing. A write is acknowledged only once the
+//! gathered while the previous commit was syncing (a write that no other is waiting behind
+//! commits its batch itself, without the hand-over). A write is acknowledged only once the
 //! commit that holds it has returned, so what a client has been told is stored survives a
 //! crash; a write that fails rolls back to its savepoint and leaves the others untouched.
 //!
@@ -15,7 +16,7 @@ use std::future::Future;
 use std::ops::{Deref, DerefMut};
 use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
 use sqlx::query::Query;
 use sqlx::sqlite::{SqliteArguments, SqliteQueryResult};
@@ -79,6 +80,25 @@ struct Grouped {
     progress: watch::Sender<Progress>,
     /// Set when the store closes; the committer commits what is left and stops.
     closed: AtomicBool,
+    /// Writes waiting for the batch. A write that finds none commits its batch itself,
+    /// sparing the hand-over to the committer when there is nothing to share a commit with.
+    queued: AtomicUsize,
+}
+
+/// Counts a write as queued for the batch until it has the batch, or gives up waiting.
+struct Queued<'a>(&'a AtomicUsize);
+
+impl<'a> Queued<'a> {
+    fn new(queued: &'a AtomicUsize) -> Self {
+        queued.fetch_add(1, Ordering::AcqRel);
+        Self(queued)
+    }
+}
+
+impl Drop for Queued<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
 }
 
 #[derive(Debug)]
@@ -119,6 +139,7 @@ impl Writer {
             pending: Notify::new(),
             progress: watch::Sender::new(Progress::default()),
             closed: AtomicBool::new(false),
+            queued: AtomicUsize::new(0),
         });
         let generation = Arc::<AtomicU64>::default();
         let committer = tokio::spawn(commit_loop(Arc::clone(&grouped), Arc::clone(&generation)));
@@ -143,7 +164,9 @@ impl Writer {
                 if let Some(failed) = grouped.progress.borrow().failed {
                     return Err(StoreError::CommitFailed(failed));
                 }
+                let queued = Queued::new(&grouped.queued);
                 let mut batch = Arc::clone(&grouped.batch).lock_owned().await;
+                drop(queued);
                 // Checked under the lock: the committer's last round takes it after closing.
                 if grouped.closed.load(Ordering::Acquire) {
                     return Err(StoreError::Closed);
@@ -210,6 +233,43 @@ impl Writer {
     }
 }
 
+/// Commits the open batch and tells its writes how it went; a failed commit stops all
+/// further writes (`StoreError::CommitFailed`).
+async fn commit_batch(
+    batch: &mut Batch,
+    grouped: &Grouped,
+    generation: &AtomicU64,
+) -> Result<(), StoreError> {
+    let epoch = batch.epoch;
+    let committed = match batch.settle().await {
+        Ok(()) => run(&mut batch.conn, "COMMIT")
+            .await
+            .map_err(StoreError::from),
+        Err(error) => Err(error),
+    };
+    batch.open = false;
+    batch.epoch += 1;
+    let changes_cached = std::mem::take(&mut batch.changes_cached);
+    match committed {
+        Ok(_) => {
+            if changes_cached {
+                generation.fetch_add(1, Ordering::AcqRel);
+            }
+            grouped.progress.send_modify(|p| p.finished = epoch);
+            Ok(())
+        }
+        Err(error) => {
+            tracing::error!(%error, "commit failed; iamd accepts no more writes");
+            let _ = run(&mut batch.conn, "ROLLBACK").await;
+            grouped.progress.send_modify(|p| {
+                p.finished = epoch;
+                p.failed.get_or_insert(epoch);
+            });
+            Err(StoreError::CommitFailed(epoch))
+        }
+    }
+}
+
 /// Commits whatever writes have gathered, each time one is released into the batch, until
 /// the writer is closed.
 async fn commit_loop(grouped: Arc<Grouped>, generation: Arc<AtomicU64>) {
@@ -217,32 +277,8 @@ async fn commit_loop(grouped: Arc<Grouped>, generation: Arc<AtomicU64>) {
         grouped.pending.notified().await;
         let mut batch = grouped.batch.lock().await;
         if batch.open {
-            let epoch = batch.epoch;
-            let committed = match batch.settle().await {
-                Ok(()) => run(&mut batch.conn, "COMMIT")
-                    .await
-                    .map_err(StoreError::from),
-                Err(error) => Err(error),
-            };
-            batch.open = false;
-            batch.epoch += 1;
-            let changes_cached = std::mem::take(&mut batch.changes_cached);
-            match committed {
-                Ok(_) => {
-                    if changes_cached {
-                        generation.fetch_add(1, Ordering::AcqRel);
-                    }
-                    grouped.progress.send_modify(|p| p.finished = epoch);
-                }
-                Err(error) => {
-                    tracing::error!(%error, "commit failed; iamd accepts no more writes");
-                    let _ = run(&mut batch.conn, "ROLLBACK").await;
-                    grouped.progress.send_modify(|p| {
-                        p.finished = epoch;
-                        p.failed.get_or_insert(epoch);
-                    });
-                }
-            }
+            // A failure is recorded in `progress`, for the writes of the batch to report.
+            let _ = commit_batch(&mut batch, &grouped, &generation).await;
         }
         if grouped.closed.load(Ordering::Acquire) {
             return;
@@ -302,6 +338,10 @@ impl WriteTx {
                 }
                 let epoch = guard.epoch;
                 guard.changes_cached |= self.changes_cached;
+                if grouped.queued.load(Ordering::Acquire) == 0 {
+                    // No write is waiting to join the batch: commit it here.
+                    return commit_batch(&mut guard, grouped, &self.generation).await;
+                }
                 let mut progress = grouped.progress.subscribe();
                 drop(guard);
                 grouped.pending.notify_one();

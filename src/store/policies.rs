@@ -506,6 +506,17 @@ impl Store {
         arn: &str,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        // Attaching again is answered from a reader: no write, and the caches stay valid.
+        let attached: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM policy_attachments WHERE entity_id = ?1 AND policy_arn = ?2",
+        )
+        .bind(entity_id)
+        .bind(arn)
+        .fetch_optional(&self.reader)
+        .await?;
+        if attached.is_some() {
+            return Ok(());
+        }
         let mut tx = self.writer.begin().await?;
         let inserted = sqlx::query(
             r"INSERT OR IGNORE INTO policy_attachments (account_id, entity_id, entity_kind, policy_arn, attached_at)
@@ -518,7 +529,10 @@ impl Store {
         .bind(to_millis(now))
         .execute(&mut *tx)
         .await?;
-        if inserted.rows_affected() > 0 {
+        if inserted.rows_affected() == 0 {
+            // Attached meanwhile by another write.
+            tx.leaves_caches_valid();
+        } else {
             let count: i64 =
                 sqlx::query_scalar("SELECT count(*) FROM policy_attachments WHERE entity_id = ?1")
                     .bind(entity_id)

@@ -40,7 +40,7 @@ const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 pub async fn run(listener: TcpListener, app: Arc<App>, shutdown: impl Future<Output = ()>) {
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut connections = JoinSet::new();
-    let flusher = tokio::spawn(flush_key_usage(app.clone()));
+    let flusher = tokio::spawn(flush_key_usage(app.clone(), stop_rx.clone()));
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
@@ -69,18 +69,22 @@ pub async fn run(listener: TcpListener, app: Arc<App>, shutdown: impl Future<Out
         tracing::warn!("connections still open after the drain timeout; closing them");
         connections.abort_all();
     }
-    flusher.abort();
+    // The flusher stops between rounds, never in the middle of a write.
+    let _ = flusher.await;
     app.store.close().await;
 }
 
 /// Writes recorded access-key uses every few seconds, so signing never waits on a write.
 /// Also forgets sessions a day after they expired: until then their tokens keep answering
 /// `ExpiredToken`, as AWS's do.
-async fn flush_key_usage(app: Arc<App>) {
+async fn flush_key_usage(app: Arc<App>, mut stop: watch::Receiver<bool>) {
     let mut tick = tokio::time::interval(Duration::from_secs(5));
     let mut rounds: u64 = 0;
     loop {
-        tick.tick().await;
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = stop.changed() => return,
+        }
         if let Err(error) = app.store.flush_key_usage().await {
             tracing::warn!(%error, "could not write access key usage");
         }
@@ -113,9 +117,27 @@ async fn serve_connection(
             let app = app.clone();
             let in_flight = in_flight.clone();
             async move {
-                in_flight.fetch_add(1, Ordering::AcqRel);
-                let response = handle(&app, request, peer).await;
-                in_flight.fetch_sub(1, Ordering::AcqRel);
+                let _busy = InFlight::enter(in_flight);
+                // A request runs to its end in a task of its own: hyper drops this future when
+                // the client goes away, and a write cut off between two statements would leave
+                // SQLite's connection in the middle of its work.
+                let response = tokio::spawn(async move { handle(&app, request, peer).await })
+                    .await
+                    .unwrap_or_else(|error| {
+                        tracing::error!(%error, "a request's task failed");
+                        let request_id = crate::ids::request_id();
+                        let error = ApiError::new(
+                            ErrorCode::InternalFailure,
+                            "An internal error occurred.",
+                        );
+                        let xml = xml::error_document(Service::Iam, &error, &request_id);
+                        respond(
+                            StatusCode::INTERNAL_SERVER_ERROR,
+                            "text/xml",
+                            Bytes::from(xml),
+                            &request_id,
+                        )
+                    });
                 Ok::<_, Infallible>(response)
             }
         })
@@ -148,6 +170,22 @@ async fn serve_connection(
                 }
             }
         }
+    }
+}
+
+/// Counts a request as in flight on its connection until it is answered or abandoned.
+struct InFlight(Arc<AtomicUsize>);
+
+impl InFlight {
+    fn enter(count: Arc<AtomicUsize>) -> Self {
+        count.fetch_add(1, Ordering::AcqRel);
+        Self(count)
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
     }
 }
 

@@ -297,6 +297,10 @@ enum Inner {
 
 /// One write in progress. Dereferences to the connection to run statements on; dropped
 /// without `commit`, it changes nothing.
+///
+/// A write must not be cancelled while one of its statements runs (a future dropped
+/// mid-await): the batch would no longer know what SQLite's connection holds. Requests run
+/// in tasks of their own for this, and the background flusher stops only between rounds.
 #[derive(Debug)]
 pub struct WriteTx {
     inner: Inner,

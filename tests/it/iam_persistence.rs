@@ -1,5 +1,7 @@
 //! Identities survive a restart on the same data directory.
 
+use std::time::Duration;
+
 use crate::common::{self, create_access_key, tag};
 
 #[tokio::test]
@@ -253,4 +255,43 @@ async fn a_roles_last_use_survives_a_restart() {
     let used = read.role_last_used.unwrap();
     assert!(used.last_used_date.is_some());
     assert_eq!(used.region.as_deref(), Some("us-east-1"));
+}
+
+/// Clients that give up mid-request close their connection while iamd may be in the middle of
+/// a write; every later write must still work, because a request runs to its end whatever its
+/// client does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn writes_abandoned_by_their_clients_leave_the_store_writable() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = common::spawn_with(&["--data-dir", dir.path().to_str().unwrap()]).await;
+    let iam = server.iam();
+    let mut abandoned = 0;
+    for wave in 0..40_u64 {
+        let mut calls = tokio::task::JoinSet::new();
+        for i in 0..16_u64 {
+            let iam = iam.clone();
+            // Patience spread over the length of a write, so that some clients leave while
+            // its statements run.
+            let patience = Duration::from_micros(50 + (wave * 16 + i) * 37 % 3000);
+            calls.spawn(async move {
+                let call = iam
+                    .create_user()
+                    .user_name(format!("gone-{wave}-{i}"))
+                    .send();
+                tokio::time::timeout(patience, call).await.is_err()
+            });
+        }
+        while let Some(gave_up) = calls.join_next().await {
+            if gave_up.unwrap() {
+                abandoned += 1;
+            }
+        }
+        iam.create_user()
+            .user_name(format!("after-{wave}"))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("a write after wave {wave} failed: {e:?}"));
+    }
+    assert!(abandoned > 0, "no client gave up, so nothing was tested");
+    server.stop().await;
 }

@@ -123,20 +123,8 @@ async fn serve_connection(
                 // SQLite's connection in the middle of its work.
                 let response = tokio::spawn(async move { handle(&app, request, peer).await })
                     .await
-                    .unwrap_or_else(|error| {
-                        tracing::error!(%error, "a request's task failed");
-                        let request_id = crate::ids::request_id();
-                        let error = ApiError::new(
-                            ErrorCode::InternalFailure,
-                            "An internal error occurred.",
-                        );
-                        let xml = xml::error_document(Service::Iam, &error, &request_id);
-                        respond(
-                            StatusCode::INTERNAL_SERVER_ERROR,
-                            "text/xml",
-                            Bytes::from(xml),
-                            &request_id,
-                        )
+                    .unwrap_or_else(|failed| {
+                        respond_error(&ApiError::internal(&failed), &crate::ids::request_id())
                     });
                 Ok::<_, Infallible>(response)
             }
@@ -210,10 +198,8 @@ async fn handle(
         let body = match read_body(body, app.config.max_body_bytes).await {
             Ok(body) => body,
             Err(error) => {
-                let status = error.code().status();
-                let xml = xml::error_document(Service::Iam, &error, &request_id);
-                log_request(status, None, Some(error.code()), started);
-                return respond(status, "text/xml", Bytes::from(xml), &request_id);
+                log_request(error.code().status(), None, Some(error.code()), started);
+                return respond_error(&error, &request_id);
             }
         };
         if admin::is_admin_path(&path) {
@@ -298,6 +284,17 @@ fn log_request(
     } else {
         tracing::info!(status = status.as_u16(), error_code, latency_us, "request");
     }
+}
+
+/// An IAM error document for a request that never reached its service.
+fn respond_error(error: &ApiError, request_id: &str) -> Response<Full<Bytes>> {
+    let xml = xml::error_document(Service::Iam, error, request_id);
+    respond(
+        error.code().status(),
+        "text/xml",
+        Bytes::from(xml),
+        request_id,
+    )
 }
 
 fn respond(
